@@ -1,0 +1,41 @@
+extension Ledger {
+    /// Appends `events` to `stream`, atomically, if the stream is in the `expected` state.
+    ///
+    /// ```swift
+    /// let result = try await ledger.append(events, to: "challenge-c7", expecting: .exact(3))
+    /// ```
+    ///
+    /// Events whose id is already stored with the same content are not stored again: they keep
+    /// their original positions, and an append of only such events succeeds whatever the
+    /// stream's version (it is a retry of an append that succeeded). Under the default
+    /// ``Durability/full`` the events are on disk when this returns. Appends from concurrent
+    /// tasks share one commit and one disk flush.
+    ///
+    /// Cost: the events are encoded in the calling task; the writer then does four B-tree
+    /// writes and one SHA-256 per event, and one commit per group of appends.
+    ///
+    /// - Returns: each event's position and the stream's new version.
+    /// - Throws: ``LedgerError/wrongExpectedVersion(stream:expected:actual:)``,
+    ///   ``LedgerError/eventIDConflict(id:position:)``, ``LedgerError/invalidEvent(index:reason:)``,
+    ///   ``LedgerError/invalidStream(reason:)``, ``LedgerError/closed``, or
+    ///   ``LedgerError/storage(_:)``. On any error nothing of the append is stored.
+    @discardableResult
+    public func append(
+        _ events: [NewEvent], to stream: String, expecting expected: ExpectedVersion = .any
+    ) async throws -> AppendResult {
+        try await append([StreamAppend(events, to: stream, expecting: expected)])[0]
+    }
+
+    /// Appends to several streams in one atomic step: either every stream's events are stored
+    /// or, if any stream's expectation or any event fails, none are.
+    ///
+    /// - Parameter appends: one entry per stream; a stream may appear only once.
+    /// - Returns: one result per entry, in order.
+    /// - Throws: as ``append(_:to:expecting:)``; ``LedgerError/invalidEvent(index:reason:)``
+    ///   counts events across all entries.
+    @discardableResult
+    public func append(_ appends: [StreamAppend]) async throws -> [AppendResult] {
+        let encoded = try EncodedAppend(appends, limits: configuration.limits)
+        return try await writer.submit(encoded)
+    }
+}

@@ -1,0 +1,95 @@
+extension Ledger {
+    /// The position of the last event in the log; 0 for an empty log.
+    ///
+    /// Cost: one read transaction and one key lookup.
+    ///
+    /// - Throws: ``LedgerError/storage(_:)``.
+    public var head: UInt64 {
+        get throws {
+            try read { txn in
+                try StoreLayout.MetaKey.head.withUnsafeBytes { try txn.get(layout.meta, $0) }.map { bigEndianUInt64($0) } ?? 0
+            }
+        }
+    }
+
+    /// The version of `stream`: the number of events in it, 0 when it does not exist.
+    ///
+    /// - Throws: ``LedgerError/storage(_:)``.
+    public func version(of stream: String) throws -> UInt64 {
+        try read { txn in
+            try Array(stream.utf8).withUnsafeBytes { try txn.get(layout.heads, $0) }.map { bigEndianUInt64($0) } ?? 0
+        }
+    }
+
+    /// The event at `position`, or `nil` when the log is shorter.
+    ///
+    /// - Throws: ``LedgerError/corruptRecord(position:reason:)`` or ``LedgerError/storage(_:)``.
+    public func event(at position: UInt64) throws -> RecordedEvent? {
+        try read { txn in try Self.recordedEvent(at: position, in: txn, layout: layout) }
+    }
+
+    /// The event with id `id`, or `nil` when there is none.
+    ///
+    /// - Throws: ``LedgerError/corruptRecord(position:reason:)`` or ``LedgerError/storage(_:)``.
+    public func event(withID id: String) throws -> RecordedEvent? {
+        try read { txn in
+            guard let position = try Array(id.utf8).withUnsafeBytes({ try txn.get(layout.ids, $0) }).map({ bigEndianUInt64($0) })
+            else { return nil }
+            return try Self.recordedEvent(at: position, in: txn, layout: layout)
+        }
+    }
+
+    /// Calls `body` with every record from `start` through `end` (or the head), in log order,
+    /// inside one read-only snapshot, until `body` returns `false`.
+    ///
+    /// This is the replay loop: records are views of the memory map, nothing is copied or
+    /// allocated per record, and a consumer reads only the header fields and bytes it needs.
+    /// The view passed to `body` is valid only during that call. Appends go on while it runs
+    /// and are not seen by it.
+    ///
+    /// - Returns: the position of the last record passed to `body`, or `start - 1` if none.
+    /// - Throws: ``LedgerError/corruptRecord(position:reason:)`` for a malformed record, what
+    ///   `body` throws, or ``LedgerError/storage(_:)``.
+    @discardableResult
+    public func forEachRecord(
+        from start: UInt64 = 1, through end: UInt64 = .max, _ body: (RecordView) throws -> Bool
+    ) throws -> UInt64 {
+        try read { txn in
+            try Self.forEachRecord(from: start, through: end, in: txn, layout: layout, body)
+        }
+    }
+
+    static func forEachRecord(
+        from start: UInt64, through end: UInt64, in txn: Transaction, layout: StoreLayout,
+        _ body: (RecordView) throws -> Bool
+    ) throws -> UInt64 {
+        var last = start &- 1
+        guard start <= end else { return last }
+        try txn.withCursor(layout.log) { cursor in
+            var entry = try withBigEndianBytes(of: max(start, 1)) { try cursor.seek(atLeast: $0) }
+            while let current = entry {
+                let position = bigEndianUInt64(current.key)
+                if position > end { break }
+                let record: RecordView
+                do {
+                    record = try RecordView(validating: current.value)
+                } catch {
+                    throw LedgerError.corruptRecord(position: position, reason: "\(error)")
+                }
+                last = position
+                guard try body(record) else { break }
+                entry = try cursor.next()
+            }
+        }
+        return last
+    }
+
+    static func recordedEvent(at position: UInt64, in txn: Transaction, layout: StoreLayout) throws -> RecordedEvent? {
+        guard let bytes = try txn.get(layout.log, position: position) else { return nil }
+        do {
+            return try RecordedEvent(RecordView(validating: bytes))
+        } catch {
+            throw LedgerError.corruptRecord(position: position, reason: "\(error)")
+        }
+    }
+}

@@ -1,0 +1,129 @@
+/// What one queued append will write, decided before anything is written.
+///
+/// Planning reads the stream heads and the id index inside the writer's transaction, so it
+/// sees the appends committed before it and those earlier in the same group commit. If any
+/// check fails it throws a ``LedgerError`` and the append writes nothing; otherwise
+/// ``write(_:to:layout:chain:recordedAt:)`` cannot fail but for storage errors.
+struct AppendPlan {
+    /// Per stream: its version before the append, and per event either its existing position
+    /// (already stored with the same content) or `nil` (to be appended).
+    struct StreamPlan {
+        var version: UInt64
+        var existing: [UInt64?]
+        /// For an event repeating an earlier one of the same append: that event's index.
+        var repeats: [Int: Int]
+    }
+
+    var streams: [StreamPlan] = []
+
+    init(_ append: EncodedAppend, in transaction: Transaction, layout: StoreLayout) throws {
+        var firstIndex: [String: (write: Int, event: Int)] = [:]
+        var index = 0
+        for (w, write) in append.writes.enumerated() {
+            let version = try write.streamBytes.withUnsafeBytes { key in
+                try transaction.get(layout.heads, key).map { bigEndianUInt64($0) } ?? 0
+            }
+            var plan = StreamPlan(version: version, existing: [], repeats: [:])
+            plan.existing.reserveCapacity(write.events.count)
+            var appends = false
+            for (e, event) in write.events.enumerated() {
+                defer { index += 1 }
+                if let earlier = firstIndex[event.id] {
+                    let other = append.writes[earlier.write].events[earlier.event]
+                    guard other.bytes == event.bytes, earlier.write == w else {
+                        throw LedgerError.invalidEvent(index: index, reason: "event id \"\(event.id)\" appears earlier in the same append with other content")
+                    }
+                    plan.repeats[e] = earlier.event
+                    plan.existing.append(nil)
+                    continue
+                }
+                if write.events.count > 1 || append.writes.count > 1 { firstIndex[event.id] = (w, e) }
+                let stored = try event.withIDBytes { try transaction.get(layout.ids, $0).map { bigEndianUInt64($0) } }
+                if let position = stored {
+                    guard let bytes = try transaction.get(layout.log, position: position),
+                          let record = try? RecordView(validating: bytes)
+                    else { throw LedgerError.corruptRecord(position: position, reason: "id index points to a missing or malformed record") }
+                    let same = event.bytes.withUnsafeBytes { record.hasSameContent(as: $0) }
+                    guard same else { throw LedgerError.eventIDConflict(id: event.id, position: position) }
+                    plan.existing.append(position)
+                } else {
+                    plan.existing.append(nil)
+                    appends = true
+                }
+            }
+            if appends && !write.expected.isSatisfied(byVersion: version) {
+                throw LedgerError.wrongExpectedVersion(stream: write.stream, expected: write.expected, actual: version)
+            }
+            streams.append(plan)
+        }
+    }
+
+    /// Writes the planned records and index entries, extending `chain`.
+    func write(
+        _ append: EncodedAppend, to transaction: borrowing WriteTransaction, layout: StoreLayout,
+        chain: inout Chain, recordedAt: Timestamp
+    ) throws -> [AppendResult] {
+        var results: [AppendResult] = []
+        results.reserveCapacity(append.writes.count)
+        for (write, plan) in zip(append.writes, streams) {
+            var version = plan.version
+            var positions = [UInt64](repeating: 0, count: write.events.count)
+            var lastPosition: UInt64 = 0
+            for (e, event) in write.events.enumerated() {
+                if let position = plan.existing[e] {
+                    positions[e] = position
+                    continue
+                }
+                if let earlier = plan.repeats[e] {
+                    positions[e] = positions[earlier]
+                    continue
+                }
+                let position = chain.head + 1
+                version += 1
+                chain.hash = try appendRecord(
+                    event, position: position, version: version, recordedAt: recordedAt,
+                    after: chain.hash, to: transaction, layout: layout)
+                try withBigEndianBytes(of: position) { value in
+                    let indexKey = write.streamBytes.withUnsafeBytes { StoreLayout.streamIndexKey($0, version: version) }
+                    try indexKey.withUnsafeBytes { try transaction.put(layout.streams, $0, value) }
+                    try event.withIDBytes { try transaction.put(layout.ids, $0, value, .noOverwrite) }
+                }
+                chain.head = position
+                lastPosition = position
+                positions[e] = position
+            }
+            if lastPosition != 0 {
+                var head = StoreLayout.headValue(version: version, position: lastPosition)
+                try withUnsafeBytes(of: &head) { value in
+                    try write.streamBytes.withUnsafeBytes { try transaction.put(layout.heads, $0, value) }
+                }
+            }
+            results.append(AppendResult(stream: write.stream, positions: positions, streamVersion: version))
+        }
+        return results
+    }
+
+    /// Copies `event` into a reserved log entry, fills in the assigned fields and chains it.
+    private func appendRecord(
+        _ event: EncodedEvent, position: UInt64, version: UInt64, recordedAt: Timestamp,
+        after previous: RecordHash, to transaction: borrowing WriteTransaction, layout: StoreLayout
+    ) throws -> RecordHash {
+        var hash = previous
+        try withBigEndianBytes(of: position) { key in
+            try event.bytes.withUnsafeBytes { source in
+                try transaction.put(layout.log, key, reserving: source.count, .append) { out in
+                    out.copyMemory(from: source)
+                    out.storeBytes(of: position.littleEndian, toByteOffset: RecordLayout.position, as: UInt64.self)
+                    out.storeBytes(of: version.littleEndian, toByteOffset: RecordLayout.streamVersion, as: UInt64.self)
+                    out.storeBytes(of: recordedAt.rawValue.littleEndian, toByteOffset: RecordLayout.recordedAt, as: Int64.self)
+                    let canonical = UnsafeRawBufferPointer(rebasing: out[0 ..< out.count - RecordLayout.hashSize])
+                    hash = HashChain.hash(after: previous, canonical: canonical)
+                    hash.withUnsafeBytes { digest in
+                        UnsafeMutableRawBufferPointer(rebasing: out[(out.count - RecordLayout.hashSize)...]).copyMemory(from: digest)
+                    }
+                }
+            }
+        }
+        return hash
+    }
+}
