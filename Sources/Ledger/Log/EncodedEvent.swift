@@ -26,7 +26,7 @@ struct EncodedEvent: Sendable {
         guard event.metadata.count <= LedgerLimits.maximumMetadataEntries else {
             throw invalid("\(event.metadata.count) metadata entries; at most \(LedgerLimits.maximumMetadataEntries) allowed")
         }
-        let pairs = event.metadata.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+        let pairs = event.metadata.isEmpty ? [] : event.metadata.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
         var metadataLength = 0
         for (key, value) in pairs {
             guard key.utf8.count <= UInt16.max, value.utf8.count <= UInt16.max else {
@@ -56,22 +56,23 @@ struct EncodedEvent: Sendable {
             store(UInt32(metadataLength), at: RecordLayout.metadataLength)
             store(UInt32(event.payload.count), at: RecordLayout.payloadLength)
             var offset = RecordLayout.headerSize
-            func append<C: Collection<UInt8>>(_ source: C) {
-                for byte in source {
-                    out[offset] = byte
-                    offset += 1
+            func append(_ string: String) {
+                var string = string
+                string.withUTF8 { utf8 in
+                    UnsafeMutableRawBufferPointer(rebasing: out[offset ..< offset + utf8.count]).copyMemory(from: UnsafeRawBufferPointer(utf8))
+                    offset += utf8.count
                 }
             }
-            append(event.id.utf8)
-            append(stream.utf8)
-            append(event.type.utf8)
+            append(event.id)
+            append(stream)
+            append(event.type)
             for (key, value) in pairs {
                 store(UInt16(key.utf8.count), at: offset)
                 offset += 2
-                append(key.utf8)
+                append(key)
                 store(UInt16(value.utf8.count), at: offset)
                 offset += 2
-                append(value.utf8)
+                append(value)
             }
             event.payload.withUnsafeBytes { payload in
                 UnsafeMutableRawBufferPointer(rebasing: out[offset ..< offset + payload.count]).copyMemory(from: payload)

@@ -47,6 +47,19 @@ struct StoreLayout: Sendable {
         return key
     }
 
+    /// Calls `body` with the `streams` key of `version` in `stream`, built on the stack.
+    @inline(__always)
+    static func withStreamIndexKey<T>(
+        _ stream: UnsafeRawBufferPointer, version: UInt64, _ body: (UnsafeRawBufferPointer) throws -> T
+    ) rethrows -> T {
+        try withUnsafeTemporaryAllocation(byteCount: stream.count + 9, alignment: 1) { out in
+            UnsafeMutableRawBufferPointer(rebasing: out[0 ..< stream.count]).copyMemory(from: stream)
+            out[stream.count] = 0
+            out.storeBytes(of: version.bigEndian, toByteOffset: stream.count + 1, as: UInt64.self)
+            return try body(UnsafeRawBufferPointer(out))
+        }
+    }
+
     /// A `heads` value.
     static func headValue(version: UInt64, position: UInt64) -> (UInt64, UInt64) {
         (version.bigEndian, position.bigEndian)

@@ -84,8 +84,9 @@ struct AppendPlan {
                     event, position: position, version: version, recordedAt: recordedAt,
                     after: chain.hash, to: transaction, layout: layout)
                 try withBigEndianBytes(of: position) { value in
-                    let indexKey = write.streamBytes.withUnsafeBytes { StoreLayout.streamIndexKey($0, version: version) }
-                    try indexKey.withUnsafeBytes { try transaction.put(layout.streams, $0, value) }
+                    try write.streamBytes.withUnsafeBytes { stream in
+                        try StoreLayout.withStreamIndexKey(stream, version: version) { try transaction.put(layout.streams, $0, value) }
+                    }
                     try event.withIDBytes { try transaction.put(layout.ids, $0, value, .noOverwrite) }
                 }
                 chain.head = position
