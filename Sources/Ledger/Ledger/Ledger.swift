@@ -37,6 +37,8 @@ public final class Ledger: Sendable {
         public var durability: Durability = .full
         /// The sizes the ledger accepts.
         public var limits = LedgerLimits()
+        /// The most tables (``Ledger/table(named:)``) the store can hold.
+        public var maximumTables: Int = 59
         /// Where the ledger logs opens, map growth and write failures.
         public var logger = Logger(label: "careledger.ledger")
 
@@ -48,6 +50,7 @@ public final class Ledger: Sendable {
     let layout: StoreLayout
     let writer: Writer
     let signal: CommitSignal
+    let tables = Mutex<[String: Table]>([:])
     /// The configuration the ledger was opened with.
     public let configuration: Configuration
 
@@ -63,7 +66,8 @@ public final class Ledger: Sendable {
         self.configuration = configuration
         let options = StorageOptions(
             initialMapSize: configuration.initialMapSize, maximumMapSize: configuration.maximumMapSize,
-            maximumReaders: configuration.maximumReaders, durability: configuration.durability)
+            maximumReaders: configuration.maximumReaders, durability: configuration.durability,
+            databases: StoreLayout.names.count + configuration.maximumTables)
         let environment: LMDBEnvironment
         do {
             environment = try OpenStores.shared.open(path) { () throws(StorageError) in

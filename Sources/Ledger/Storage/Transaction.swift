@@ -60,6 +60,38 @@ struct WriteTransaction: ~Copyable {
         self.unmanagedGate = .passUnretained(gate)
     }
 
+    /// Stores `value` under `key`.
+    @inline(__always)
+    func put(
+        _ database: Database, _ key: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer,
+        _ flags: PutFlags = []
+    ) throws(StorageError) {
+        try transaction.put(database, key, value, flags)
+    }
+
+    /// Reserves `count` bytes under `key` and lets `fill` write them in place, saving a copy.
+    @inline(__always)
+    func put(
+        _ database: Database, _ key: UnsafeRawBufferPointer, reserving count: Int, _ flags: PutFlags = [],
+        fill: (UnsafeMutableRawBufferPointer) -> Void
+    ) throws(StorageError) {
+        try transaction.put(database, key, reserving: count, flags, fill: fill)
+    }
+
+    /// Begins a transaction nested in this one: its writes become part of this transaction
+    /// when it commits, and vanish when it aborts. This transaction must not be used until
+    /// the nested one ends.
+    func nested() throws(StorageError) -> WriteTransaction {
+        gate.enterShared()
+        var child: OpaquePointer?
+        let rc = mdb_txn_begin(mdb_txn_env(transaction.handle), transaction.handle, 0, &child)
+        guard rc == 0, let child else {
+            gate.leaveShared()
+            throw StorageError(.init(rawValue: rc), operation: "mdb_txn_begin(nested)")
+        }
+        return WriteTransaction(handle: child, gate: gate)
+    }
+
     /// Makes the transaction's writes durable (subject to the environment's sync mode).
     consuming func commit() throws(StorageError) {
         let handle = transaction.handle
@@ -80,6 +112,20 @@ struct WriteTransaction: ~Copyable {
         mdb_txn_abort(transaction.handle)
         gate.leaveShared()
     }
+}
+
+/// Flags for a put.
+struct PutFlags: OptionSet {
+    let rawValue: UInt32
+    /// Fail with `.keyExists` rather than replace an existing value.
+    static let noOverwrite = PutFlags(rawValue: UInt32(MDB_NOOVERWRITE))
+    /// The key sorts after every key in the database: append without searching.
+    static let append = PutFlags(rawValue: UInt32(MDB_APPEND))
+}
+
+extension Transaction {
+    // Writes: valid only when the transaction is a write transaction (a `WriteTransaction`'s,
+    // or the one a `WriteScope` wraps).
 
     /// Stores `value` under `key`.
     @inline(__always)
@@ -90,7 +136,7 @@ struct WriteTransaction: ~Copyable {
         try withValue(key) { (k) throws(StorageError) in
             try withValue(value) { (v) throws(StorageError) in
                 try lmdb("mdb_put(\(database.name))") {
-                    mdb_put(transaction.handle, database.handle, &k, &v, flags.rawValue)
+                    mdb_put(handle, database.handle, &k, &v, flags.rawValue)
                 }
             }
         }
@@ -105,7 +151,7 @@ struct WriteTransaction: ~Copyable {
         try withValue(key) { (k) throws(StorageError) in
             var v = MDB_val(mv_size: count, mv_data: nil)
             try lmdb("mdb_put(\(database.name))") {
-                mdb_put(transaction.handle, database.handle, &k, &v, flags.rawValue | UInt32(MDB_RESERVE))
+                mdb_put(handle, database.handle, &k, &v, flags.rawValue | UInt32(MDB_RESERVE))
             }
             fill(UnsafeMutableRawBufferPointer(start: v.mv_data, count: count))
         }
@@ -115,21 +161,12 @@ struct WriteTransaction: ~Copyable {
     @discardableResult
     func delete(_ database: Database, _ key: UnsafeRawBufferPointer) throws(StorageError) -> Bool {
         try withValue(key) { (k) throws(StorageError) -> Bool in
-            try lmdbLookup("mdb_del(\(database.name))") { mdb_del(transaction.handle, database.handle, &k, nil) }
+            try lmdbLookup("mdb_del(\(database.name))") { mdb_del(handle, database.handle, &k, nil) }
         }
     }
 
     /// Removes every entry of `database`, keeping the database itself.
     func removeAll(_ database: Database) throws(StorageError) {
-        try lmdb("mdb_drop(\(database.name))") { mdb_drop(transaction.handle, database.handle, 0) }
+        try lmdb("mdb_drop(\(database.name))") { mdb_drop(handle, database.handle, 0) }
     }
-}
-
-/// Flags for a put.
-struct PutFlags: OptionSet {
-    let rawValue: UInt32
-    /// Fail with `.keyExists` rather than replace an existing value.
-    static let noOverwrite = PutFlags(rawValue: UInt32(MDB_NOOVERWRITE))
-    /// The key sorts after every key in the database: append without searching.
-    static let append = PutFlags(rawValue: UInt32(MDB_APPEND))
 }

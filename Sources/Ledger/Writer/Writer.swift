@@ -11,16 +11,21 @@ import Synchronization
 /// time; both hold by construction here. Appending tasks encode their events, queue them and
 /// suspend; the writer resumes each with its own result, including its own concurrency error.
 ///
-/// `@unchecked Sendable`: the mutable chain state (``head``, ``headHash``) is touched only by
-/// the writer thread; the queue is guarded by a `Mutex`.
+/// `@unchecked Sendable`: the mutable chain state (``head``, ``headHash``) and the scratch
+/// buffer are touched only by the writer thread; the queue and hooks are guarded by `Mutex`es.
 final class Writer: @unchecked Sendable {
-    private struct Pending {
-        let append: EncodedAppend
-        let continuation: CheckedContinuation<[AppendResult], any Error>
+    private enum Job {
+        case append(EncodedAppend, CheckedContinuation<[AppendResult], any Error>)
+        case task(@Sendable (WriteScope) throws -> Void, CheckedContinuation<Void, any Error>)
+
+        var eventCount: Int {
+            if case .append(let append, _) = self { return append.eventCount }
+            return 0
+        }
     }
 
     private struct Queue {
-        var pending: [Pending] = []
+        var jobs: [Job] = []
         var closed = false
     }
 
@@ -32,6 +37,7 @@ final class Writer: @unchecked Sendable {
     private let signal: CommitSignal
     private let logger: Logger
     private let queue = Mutex(Queue())
+    private let hooks = Mutex<[any AppendHook]>([])
     private let wakeup = DispatchSemaphore(value: 0)
     private let finished = DispatchSemaphore(value: 0)
 
@@ -54,16 +60,33 @@ final class Writer: @unchecked Sendable {
     /// Queues `append` and suspends until it is committed or refused.
     func submit(_ append: EncodedAppend) async throws -> [AppendResult] {
         try await withCheckedThrowingContinuation { continuation in
-            let accepted = queue.withLock { queue in
-                guard !queue.closed else { return false }
-                queue.pending.append(Pending(append: append, continuation: continuation))
-                return true
-            }
-            if accepted { wakeup.signal() } else { continuation.resume(throwing: LedgerError.closed) }
+            enqueue(.append(append, continuation)) { continuation.resume(throwing: LedgerError.closed) }
         }
     }
 
-    /// Refuses new appends, commits those already queued, and waits for the thread to end.
+    /// Runs `body` on the writer thread in a transaction of its own, committed when `body`
+    /// returns and aborted when it throws.
+    func perform(_ body: @escaping @Sendable (WriteScope) throws -> Void) async throws {
+        try await withCheckedThrowingContinuation { continuation in
+            enqueue(.task(body, continuation)) { continuation.resume(throwing: LedgerError.closed) }
+        }
+    }
+
+    /// Adds a hook called inside every later append's transaction.
+    func add(_ hook: any AppendHook) {
+        hooks.withLock { $0.append(hook) }
+    }
+
+    private func enqueue(_ job: Job, refused: () -> Void) {
+        let accepted = queue.withLock { queue in
+            guard !queue.closed else { return false }
+            queue.jobs.append(job)
+            return true
+        }
+        if accepted { wakeup.signal() } else { refused() }
+    }
+
+    /// Refuses new work, finishes the work already queued, and waits for the thread to end.
     func close() {
         let first = queue.withLock { queue in
             defer { queue.closed = true }
@@ -77,34 +100,63 @@ final class Writer: @unchecked Sendable {
     private func run() {
         while true {
             wakeup.wait()
-            let (batch, closed) = queue.withLock { queue -> ([Pending], Bool) in
+            let (batch, closed) = queue.withLock { queue -> ([Job], Bool) in
+                // Consecutive appends share a commit; a task runs alone.
                 var count = 0
                 var taken = 0
-                for pending in queue.pending {
-                    if taken > 0 && count + pending.append.eventCount > Self.eventsPerCommit { break }
-                    count += pending.append.eventCount
+                for job in queue.jobs {
+                    if case .task = job {
+                        if taken == 0 { taken = 1 }
+                        break
+                    }
+                    if taken > 0 && count + job.eventCount > Self.eventsPerCommit { break }
+                    count += job.eventCount
                     taken += 1
                 }
-                let batch = Array(queue.pending.prefix(taken))
-                queue.pending.removeFirst(taken)
-                if !queue.pending.isEmpty { wakeup.signal() }
-                return (batch, queue.closed && queue.pending.isEmpty)
+                let batch = Array(queue.jobs.prefix(taken))
+                queue.jobs.removeFirst(taken)
+                if !queue.jobs.isEmpty { wakeup.signal() }
+                return (batch, queue.closed && queue.jobs.isEmpty)
             }
-            if !batch.isEmpty { commit(batch) }
+            if case .task(let body, let continuation) = batch.first {
+                continuation.resume(with: Result { try runTask(body) })
+            } else if !batch.isEmpty {
+                commit(batch)
+            }
             if closed { break }
         }
         signal.close()
         finished.signal()
     }
 
-    /// Writes `batch` in one transaction, growing the map and retrying when it is full, and
-    /// resumes every appender with its outcome.
-    private func commit(_ batch: [Pending]) {
+    private func runTask(_ body: (WriteScope) throws -> Void) throws {
         while true {
             do {
-                let outcomes = try write(batch)
+                let transaction = try environment.beginWrite()
+                try body(WriteScope(transaction: transaction.transaction, layout: layout))
+                try transaction.commit()
+                return
+            } catch let error as StorageError where error.code == .mapFull {
+                try environment.grow()
+            } catch let error as StorageError {
+                throw LedgerError.storage(error)
+            }
+        }
+    }
+
+    /// Writes `batch` in one transaction, growing the map and retrying when it is full, and
+    /// resumes every appender with its outcome.
+    private func commit(_ batch: [Job]) {
+        let appends = batch.compactMap { job -> (EncodedAppend, CheckedContinuation<[AppendResult], any Error>)? in
+            if case .append(let append, let continuation) = job { return (append, continuation) }
+            return nil
+        }
+        let hooks = self.hooks.withLock { $0 }
+        while true {
+            do {
+                let outcomes = try write(appends.map(\.0), hooks: hooks)
                 signal.publish(head: head)
-                for (pending, outcome) in zip(batch, outcomes) { pending.continuation.resume(with: outcome) }
+                for ((_, continuation), outcome) in zip(appends, outcomes) { continuation.resume(with: outcome) }
                 return
             } catch let error as StorageError where error.code == .mapFull {
                 do {
@@ -112,35 +164,63 @@ final class Writer: @unchecked Sendable {
                     logger.debug("grew store map", metadata: ["path": "\(environment.path)", "bytes": "\(size)"])
                 } catch {
                     logger.error("store is full", metadata: ["path": "\(environment.path)", "error": "\(error)"])
-                    for pending in batch { pending.continuation.resume(throwing: LedgerError.storage(error)) }
+                    for (_, continuation) in appends { continuation.resume(throwing: LedgerError.storage(error)) }
                     return
                 }
             } catch {
                 logger.error("write failed", metadata: ["path": "\(environment.path)", "error": "\(error)"])
                 let failure = (error as? StorageError).map(LedgerError.storage) ?? error
-                for pending in batch { pending.continuation.resume(throwing: failure) }
+                for (_, continuation) in appends { continuation.resume(throwing: failure) }
                 return
             }
         }
     }
 
-    /// One attempt at writing `batch`: a refused append is skipped (it wrote nothing); a
+    /// One attempt at writing `appends`: a refused append is skipped (it wrote nothing); a
     /// storage error aborts the whole transaction.
-    private func write(_ batch: [Pending]) throws -> [Result<[AppendResult], any Error>] {
+    ///
+    /// Without hooks, an append is planned completely before it writes, so a refusal leaves
+    /// nothing behind. With hooks, which write and may refuse after the records are written,
+    /// each append runs in a nested transaction that is aborted if it is refused.
+    private func write(_ appends: [EncodedAppend], hooks: [any AppendHook]) throws -> [Result<[AppendResult], any Error>] {
         let transaction = try environment.beginWrite()
         var chain = Chain(head: head, hash: headHash)
         let recordedAt = Timestamp.now
         var outcomes: [Result<[AppendResult], any Error>] = []
-        outcomes.reserveCapacity(batch.count)
-        for pending in batch {
-            let plan: AppendPlan
-            do {
-                plan = try AppendPlan(pending.append, in: transaction.transaction, layout: layout)
-            } catch let error as LedgerError {
-                outcomes.append(.failure(error))
+        outcomes.reserveCapacity(appends.count)
+        for append in appends {
+            if hooks.isEmpty {
+                let plan: AppendPlan
+                do {
+                    plan = try AppendPlan(append, in: transaction.transaction, layout: layout)
+                } catch let error as LedgerError {
+                    outcomes.append(.failure(error))
+                    continue
+                }
+                outcomes.append(.success(try plan.write(append, to: transaction, layout: layout, chain: &chain, recordedAt: recordedAt)))
                 continue
             }
-            outcomes.append(.success(try plan.write(pending.append, to: transaction, layout: layout, chain: &chain, recordedAt: recordedAt)))
+            let nested = try transaction.nested()
+            var nestedChain = chain
+            let outcome: Result<[AppendResult], any Error>
+            do {
+                let plan = try AppendPlan(append, in: nested.transaction, layout: layout)
+                let results = try plan.write(append, to: nested, layout: layout, chain: &nestedChain, recordedAt: recordedAt)
+                try callHooks(hooks, from: chain.head + 1, through: nestedChain.head, in: nested)
+                outcome = .success(results)
+            } catch let error as StorageError {
+                throw error
+            } catch {
+                outcome = .failure(error)
+            }
+            switch outcome {
+            case .success:
+                try nested.commit()
+                chain = nestedChain
+            case .failure:
+                nested.abort()
+            }
+            outcomes.append(outcome)
         }
         if chain.head != head {
             try withBigEndianBytes(of: chain.head) { value in
@@ -154,6 +234,28 @@ final class Writer: @unchecked Sendable {
         head = chain.head
         headHash = chain.hash
         return outcomes
+    }
+
+    /// Scratch space for the record a hook sees: a copy, so the hook's own writes cannot move
+    /// the bytes under it. Grows to the largest record and is then reused.
+    private var scratch: [UInt8] = []
+
+    /// Calls every hook with each record from `first` through `last`, in order.
+    private func callHooks(_ hooks: [any AppendHook], from first: UInt64, through last: UInt64, in transaction: borrowing WriteTransaction) throws {
+        guard first <= last else { return }
+        let scope = WriteScope(transaction: transaction.transaction, layout: layout)
+        for position in first ... last {
+            guard let stored = try transaction.transaction.get(layout.log, position: position) else {
+                throw LedgerError.corruptRecord(position: position, reason: "record written in this transaction is missing")
+            }
+            if scratch.count < stored.count { scratch = [UInt8](repeating: 0, count: stored.count) }
+            try scratch.withUnsafeMutableBytes { buffer in
+                let copy = UnsafeMutableRawBufferPointer(rebasing: buffer[0 ..< stored.count])
+                copy.copyMemory(from: stored)
+                let record = try RecordView(validating: UnsafeRawBufferPointer(copy))
+                for hook in hooks { try hook.didAppend(record, in: scope) }
+            }
+        }
     }
 }
 

@@ -1,0 +1,86 @@
+/// Read access to the store inside one read-only snapshot: what ``Ledger/read(_:)`` hands its
+/// closure. Bytes it returns are borrowed from the store and valid until the closure returns.
+public struct ReadScope {
+    let transaction: Transaction
+    let layout: StoreLayout
+
+    /// The value stored under `key` in `table`, borrowed, or `nil`.
+    ///
+    /// - Throws: ``LedgerError/storage(_:)``.
+    public func value(for key: UnsafeRawBufferPointer, in table: Table) throws -> UnsafeRawBufferPointer? {
+        try storage { () throws(StorageError) in try transaction.get(table.database, key) }
+    }
+
+    /// The value stored under `key` in `table`, copied, or `nil`.
+    public func value(for key: [UInt8], in table: Table) throws -> [UInt8]? {
+        try key.withUnsafeBytes { try value(for: $0, in: table).map(Array.init) }
+    }
+
+    /// Calls `body` with each entry of `table` whose key is at least `start`, in key order,
+    /// until it returns `false`.
+    public func forEach(
+        in table: Table, from start: [UInt8] = [], _ body: (_ key: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) throws -> Bool
+    ) throws {
+        try Self.forEach(in: table, from: start, transaction: transaction, body)
+    }
+
+    /// The entry with the greatest key at most `key`, or `nil`.
+    public func lastEntry(atMost key: [UInt8], in table: Table) throws -> (key: [UInt8], value: UnsafeRawBufferPointer)? {
+        try transaction.withCursor(table.database) { cursor -> (key: [UInt8], value: UnsafeRawBufferPointer)? in
+            var entry = try key.withUnsafeBytes { try cursor.seek(atLeast: $0) }
+            if let found = entry, found.key.elementsEqual(key) { return (Array(found.key), found.value) }
+            entry = entry == nil ? try cursor.last() : try cursor.previous()
+            return entry.map { (Array($0.key), $0.value) }
+        }
+    }
+
+    /// The number of entries in `table`.
+    public func count(of table: Table) throws -> Int {
+        try storage { () throws(StorageError) in try transaction.count(table.database) }
+    }
+
+    /// The last position of the log in this snapshot.
+    public var head: UInt64 {
+        get throws {
+            try storage { () throws(StorageError) in
+                var key = StoreLayout.MetaKey.head
+                return try withValueKey(&key) { (raw) throws(StorageError) in try transaction.get(layout.meta, raw) }
+                    .map { bigEndianUInt64($0) } ?? 0
+            }
+        }
+    }
+
+    /// Calls `body` with each record from `start` through `end` in this snapshot; see
+    /// ``Ledger/forEachRecord(from:through:_:)``.
+    @discardableResult
+    public func forEachRecord(from start: UInt64 = 1, through end: UInt64 = .max, _ body: (RecordView) throws -> Bool) throws -> UInt64 {
+        try Ledger.forEachRecord(from: start, through: end, in: transaction, layout: layout, body)
+    }
+
+    static func forEach(
+        in table: Table, from start: [UInt8], transaction: Transaction,
+        _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> Bool
+    ) throws {
+        try transaction.withCursor(table.database) { cursor in
+            var entry = start.isEmpty ? try cursor.first() : try start.withUnsafeBytes { try cursor.seek(atLeast: $0) }
+            while let current = entry, try body(current.key, current.value) {
+                entry = try cursor.next()
+            }
+        }
+    }
+}
+
+/// Runs a storage call, reporting its failure as ``LedgerError/storage(_:)``.
+@inline(__always)
+func storage<T>(_ body: () throws(StorageError) -> T) throws(LedgerError) -> T {
+    do { return try body() } catch { throw .storage(error) }
+}
+
+/// Calls `body` with the bytes of `key` (an `Array.withUnsafeBytes` that keeps a typed error).
+@inline(__always)
+func withValueKey<T>(_ key: inout [UInt8], _ body: (UnsafeRawBufferPointer) throws(StorageError) -> T) throws(StorageError) -> T {
+    let count = key.count
+    return try key.withUnsafeMutableBufferPointer { (buffer) throws(StorageError) -> T in
+        try body(UnsafeRawBufferPointer(start: buffer.baseAddress, count: count))
+    }
+}

@@ -1,0 +1,28 @@
+/// A named key-value table in the ledger's store, beside the log: where read models,
+/// checkpoints and snapshots live, so they can be written in the same transaction as what
+/// they depend on.
+///
+/// Keys are 1–511 bytes and sort by byte order; values are any bytes. Obtain a table with
+/// ``Ledger/table(named:)``.
+public struct Table: Sendable, Hashable {
+    let database: Database
+
+    /// The table's name.
+    public var name: String { database.name }
+
+    public static func == (lhs: Table, rhs: Table) -> Bool { lhs.database.handle == rhs.database.handle }
+    public func hash(into hasher: inout Hasher) { hasher.combine(database.handle) }
+}
+
+/// The hook through which code outside the ledger keeps state in step with the log, inside
+/// the append's own transaction (an *inline* projection, or rules checked against stored
+/// state).
+///
+/// The writer calls ``didAppend(_:in:)`` on its thread, for each record an append stores, in
+/// order, after the record is written and before the append commits. Writes through the scope
+/// commit with the append. Throwing refuses the whole append: nothing of it, records or hook
+/// writes, is stored, and the appender receives the error.
+public protocol AppendHook: Sendable {
+    /// Called for each stored record; `record` is a copy valid for the duration of the call.
+    func didAppend(_ record: RecordView, in scope: WriteScope) throws
+}
