@@ -15,6 +15,11 @@ public struct WriteScope {
         try reader.value(for: key, in: table)
     }
 
+    /// The value stored under `key` in `table`, copied, or `nil`.
+    public func value(for key: [UInt8], in table: Table) throws -> [UInt8]? {
+        try reader.value(for: key, in: table)
+    }
+
     /// Stores `value` under `key` in `table`, replacing any value there.
     ///
     /// - Throws: ``LedgerError/invalidArgument(_:)`` for an empty key or one over 511 bytes;
