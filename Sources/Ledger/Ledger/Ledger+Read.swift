@@ -16,7 +16,9 @@ extension Ledger {
     ///
     /// - Throws: ``LedgerError/storage(_:)``.
     public func version(of stream: String) throws -> UInt64 {
-        try read { txn in
+        // A name no append accepts names no stream (and is no valid key to look up).
+        guard !stream.isEmpty, stream.utf8.count <= LedgerLimits.maximumStreamNameLength else { return 0 }
+        return try read { txn in
             try Array(stream.utf8).withUnsafeBytes { try txn.get(layout.heads, $0) }.map { bigEndianUInt64($0) } ?? 0
         }
     }
@@ -32,7 +34,8 @@ extension Ledger {
     ///
     /// - Throws: ``LedgerError/corruptRecord(position:reason:)`` or ``LedgerError/storage(_:)``.
     public func event(withID id: String) throws -> RecordedEvent? {
-        try read { txn in
+        guard !id.isEmpty, id.utf8.count <= LedgerLimits.maximumEventIDLength else { return nil }
+        return try read { txn in
             guard let position = try Array(id.utf8).withUnsafeBytes({ try txn.get(layout.ids, $0) }).map({ bigEndianUInt64($0) })
             else { return nil }
             return try Self.recordedEvent(at: position, in: txn, layout: layout)

@@ -25,4 +25,14 @@ public struct Table: Sendable, Hashable {
 public protocol AppendHook: Sendable {
     /// Called for each stored record; `record` is a copy valid for the duration of the call.
     func didAppend(_ record: RecordView, in scope: WriteScope) throws
+
+    /// Called once per append, after ``didAppend(_:in:)`` has seen its last record (at
+    /// `position`), still inside its transaction: the place to write state that need not be
+    /// written per record. The default does nothing.
+    func didFinishAppend(through position: UInt64, in scope: WriteScope) throws
+}
+
+extension AppendHook {
+    /// Does nothing.
+    public func didFinishAppend(through position: UInt64, in scope: WriteScope) throws {}
 }

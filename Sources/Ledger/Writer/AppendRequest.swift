@@ -24,6 +24,13 @@ public struct AppendResult: Sendable, Hashable {
     public var positions: [UInt64]
     /// The stream's version after the append.
     public var streamVersion: UInt64
+
+    /// Creates a result (for tests and for wrappers that report appends).
+    public init(stream: String, positions: [UInt64], streamVersion: UInt64) {
+        self.stream = stream
+        self.positions = positions
+        self.streamVersion = streamVersion
+    }
 }
 
 /// A validated, encoded append as the writer thread receives it.

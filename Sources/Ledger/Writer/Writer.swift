@@ -52,7 +52,15 @@ final class Writer: @unchecked Sendable {
         self.head = head
         self.headHash = headHash
         self.logger = logger
-        let thread = Thread { [self] in run() }
+        // The thread holds no reference to the writer: the ledger's deinit waits for the thread
+        // in `close()`, so the writer outlives it, and the last release of the writer (and of
+        // the store it keeps open) then happens in the ledger's deinit, not later on this thread.
+        let writer = Unmanaged.passUnretained(self)
+        let finished = self.finished
+        let thread = Thread {
+            writer._withUnsafeGuaranteedRef { $0.run() }
+            finished.signal()
+        }
         thread.name = "careledger-writer"
         thread.start()
     }
@@ -126,7 +134,6 @@ final class Writer: @unchecked Sendable {
             if closed { break }
         }
         signal.close()
-        finished.signal()
     }
 
     private func runTask(_ body: (WriteScope) throws -> Void) throws {
@@ -256,6 +263,7 @@ final class Writer: @unchecked Sendable {
                 for hook in hooks { try hook.didAppend(record, in: scope) }
             }
         }
+        for hook in hooks { try hook.didFinishAppend(through: last, in: scope) }
     }
 }
 

@@ -1,0 +1,48 @@
+public import Ledger
+
+/// A read model computed by folding events of the log, in log order, into a state.
+///
+/// A projection names the event types it consumes; the engine checks each record's type tag
+/// in its header and calls ``apply(_:to:)`` only for those, so a projection decodes nothing
+/// it does not use. State must be a value that can be written to bytes and read back, so the
+/// engine can checkpoint it, snapshot it and restore it.
+///
+/// ```swift
+/// struct EventsPerType: Projection {
+///     var name: String { "events-per-type" }
+///     var version: UInt32 { 1 }
+///     var eventTypes: [String] { ["Opened", "Closed"] }
+///     func initialState() -> [UInt64] { [0, 0] }
+///     func apply(_ event: RecordView, to state: inout [UInt64]) throws {
+///         state[event.typeTag == EventTypeTag("Opened") ? 0 : 1] += 1
+///     }
+///     …
+/// }
+/// ```
+///
+/// Folding must be deterministic: the same events in the same order give the same state,
+/// whether folded live, rebuilt, or replayed as of a past point.
+public protocol Projection: Sendable {
+    /// The state the projection folds events into.
+    associatedtype State: Sendable
+
+    /// A unique name: it keys the projection's checkpoint and snapshots in the store.
+    var name: String { get }
+    /// The version of the fold; changing it makes the engine rebuild the projection from
+    /// position 1 when it next starts.
+    var version: UInt32 { get }
+    /// The event types the projection consumes.
+    var eventTypes: [String] { get }
+
+    /// The state before any event.
+    func initialState() -> State
+    /// Folds `event` (one of ``eventTypes``) into `state`.
+    ///
+    /// Throwing stops this projection at this event: the engine records the failure (with
+    /// the position and type) and goes on with the other projections.
+    func apply(_ event: RecordView, to state: inout State) throws
+    /// Writes `state` as bytes.
+    func encode(_ state: State, to writer: inout ByteWriter)
+    /// Reads a state written by ``encode(_:to:)`` of the same ``version``.
+    func decode(from reader: inout ByteReader) throws -> State
+}
