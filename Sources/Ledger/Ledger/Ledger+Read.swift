@@ -1,3 +1,5 @@
+internal import CLMDB
+
 extension Ledger {
     /// The position of the last event in the log; 0 for an empty log.
     ///
@@ -62,26 +64,56 @@ extension Ledger {
         }
     }
 
+    /// Records are taken from the cursor in small groups whose first cache lines are
+    /// prefetched before any is parsed: walking the B-tree touches only page and node headers,
+    /// so without the hint every record's header load would wait on memory.
     static func forEachRecord(
         from start: UInt64, through end: UInt64, in txn: Transaction, layout: StoreLayout,
         _ body: (RecordView) throws -> Bool
     ) throws -> UInt64 {
         var last = start &- 1
         guard start <= end else { return last }
+        let group = 16
         try txn.withCursor(layout.log) { cursor in
-            var entry = try withBigEndianBytes(of: max(start, 1)) { try cursor.seek(atLeast: $0) }
-            while let current = entry {
-                let position = bigEndianUInt64(current.key)
-                if position > end { break }
-                let record: RecordView
-                do {
-                    record = try RecordView(validating: current.value)
-                } catch {
-                    throw LedgerError.corruptRecord(position: position, reason: "\(error)")
+            try withUnsafeTemporaryAllocation(of: UnsafeRawBufferPointer.self, capacity: group) { values in
+                var entry = try withBigEndianBytes(of: Swift.max(start, 1)) { try cursor.seek(atLeast: $0) }
+                var position = entry.map { bigEndianUInt64($0.key) } ?? 0
+                var done = false
+                while !done, let first = entry {
+                    // Gather up to `group` records with consecutive positions through `end`.
+                    var count = 0
+                    var current: Cursor.Entry? = first
+                    while let this = current, count < group {
+                        let key = bigEndianUInt64(this.key)
+                        if key > end { done = true; break }
+                        guard key == position + UInt64(count) else { break }
+                        clmdb_prefetch(this.value.baseAddress)
+                        values[count] = this.value
+                        count += 1
+                        current = try cursor.next()
+                    }
+                    entry = current
+                    if count == 0 {
+                        // A key out of sequence (a damaged log): report it as it is.
+                        guard let this = current, bigEndianUInt64(this.key) <= end else { break }
+                        position = bigEndianUInt64(this.key)
+                        continue
+                    }
+                    for index in 0 ..< count {
+                        let record: RecordView
+                        do {
+                            record = try RecordView(validating: values[index])
+                        } catch {
+                            throw LedgerError.corruptRecord(position: position, reason: "\(error)")
+                        }
+                        last = position
+                        position += 1
+                        guard try body(record) else {
+                            done = true
+                            break
+                        }
+                    }
                 }
-                last = position
-                guard try body(record) else { break }
-                entry = try cursor.next()
             }
         }
         return last

@@ -25,8 +25,9 @@ import Darwin
 public final class Ledger: Sendable {
     /// How a ledger opens its store.
     public struct Configuration: Sendable {
-        /// The initial size of the memory map in bytes. The map grows by doubling when full,
-        /// so this only sets how often it grows. Default 1 GiB (address space, not disk).
+        /// The initial size of the memory map in bytes (at least 64 KiB). The map grows by
+        /// doubling when full, so this only sets how often it grows. Default 1 GiB (address
+        /// space, not disk).
         public var initialMapSize: Int = 1 << 30
         /// The size beyond which the map does not grow: appends fail with
         /// ``StorageError/Code/mapFull`` there. Default 1 TiB.

@@ -41,6 +41,9 @@ final class LMDBEnvironment: @unchecked Sendable {
     /// Called once the environment is closed; set before the environment is shared.
     var onClose: (@Sendable () -> Void)?
 
+    /// The smallest initial map: room for a new store's databases and first commits.
+    static let minimumMapSize = 64 * 1024
+
     /// Opens (creating if needed) the store in `directory`.
     ///
     /// - Throws: ``StorageError`` naming the directory when it cannot be created or is not a
@@ -64,7 +67,8 @@ final class LMDBEnvironment: @unchecked Sendable {
         do {
             try lmdb("mdb_env_set_maxdbs") { mdb_env_set_maxdbs(env, MDB_dbi(options.databases)) }
             try lmdb("mdb_env_set_maxreaders") { mdb_env_set_maxreaders(env, UInt32(options.maximumReaders)) }
-            try lmdb("mdb_env_set_mapsize") { mdb_env_set_mapsize(env, options.initialMapSize) }
+            // Below 64 KiB a new store cannot even hold its empty databases; the map grows from there.
+            try lmdb("mdb_env_set_mapsize") { mdb_env_set_mapsize(env, max(options.initialMapSize, Self.minimumMapSize)) }
             var flags = UInt32(MDB_NOTLS)
             if options.durability == .deferred { flags |= UInt32(MDB_NOSYNC) }
             try lmdb("open store \(directory)") { mdb_env_open(env, directory, flags, 0o600) }

@@ -36,16 +36,29 @@ class ProjectionSlot: @unchecked Sendable {
 /// The slot of a projection of type `P`.
 final class Slot<P: Projection>: ProjectionSlot, @unchecked Sendable {
     let projection: P
-    var state: P.State
+    /// The state lives behind a pointer the slot owns: an `inout` access to a class's stored
+    /// property costs a dynamic exclusivity check on every event, a pointee does not.
+    private let storage: UnsafeMutablePointer<P.State>
+
+    var state: P.State {
+        get { storage.pointee }
+        set { storage.pointee = newValue }
+    }
 
     init(_ projection: P) {
         self.projection = projection
-        self.state = projection.initialState()
+        self.storage = .allocate(capacity: 1)
+        storage.initialize(to: projection.initialState())
         super.init(name: projection.name, version: projection.version, tags: projection.eventTypes.map(EventTypeTag.init))
     }
 
+    deinit {
+        storage.deinitialize(count: 1)
+        storage.deallocate()
+    }
+
     override func fold(_ record: RecordView) throws {
-        try projection.apply(record, to: &state)
+        try projection.apply(record, to: &storage.pointee)
     }
 
     override func encodedState() -> [UInt8] {

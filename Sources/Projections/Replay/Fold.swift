@@ -25,29 +25,44 @@ enum Fold {
     ) throws -> UInt64 {
         let active = slots.filter { $0.failure == nil }
         guard !active.isEmpty else { return range.from &- 1 }
-        let dispatch = TypeDispatch(active)
+        // The loop's per-slot data lives in local arrays, not in the slots: reading a class's
+        // stored `var` costs a dynamic exclusivity check, which per event per slot would
+        // dominate the fold.
+        let dispatch = TypeDispatch(active.map(\.tags))
+        let handles = active.map { Unmanaged.passUnretained($0) }
+        var positions = active.map(\.position)
+        var stopped = [Bool](repeating: false, count: active.count)
         var nextSnapshot = snapshotInterval == 0 ? UInt64.max : (range.from + snapshotInterval - 1) / snapshotInterval * snapshotInterval
         let cutoff = range.occurredAtMost?.rawValue ?? .max
-        let last = try scope.forEachRecord(from: range.from, through: range.through) { record in
-            let position = record.position
-            if record.occurredAt.rawValue <= cutoff, let interested = dispatch.slots(for: record.typeTag) {
-                for slot in interested where position > slot.position && slot.failure == nil {
-                    do {
-                        try slot.fold(record)
-                    } catch {
-                        slot.failure = ProjectionFailure(projection: slot.name, position: position, eventType: record.type, reason: "\(error)")
-                        slot.position = position - 1
+        func settle(through position: UInt64) {
+            for (index, slot) in active.enumerated() {
+                slot.position = Swift.max(positions[index], stopped[index] ? 0 : position)
+            }
+        }
+        let last = try withExtendedLifetime(active) {
+            try scope.forEachRecord(from: range.from, through: range.through) { record in
+                let position = record.position
+                if record.occurredAt.rawValue <= cutoff {
+                    for index in dispatch.consumers[dispatch.consumers(of: record.typeTag)] where position > positions[index] && !stopped[index] {
+                        do {
+                            try handles[index]._withUnsafeGuaranteedRef { try $0.fold(record) }
+                        } catch {
+                            let slot = active[index]
+                            slot.failure = ProjectionFailure(projection: slot.name, position: position, eventType: record.type, reason: "\(error)")
+                            stopped[index] = true
+                            positions[index] = position - 1
+                        }
                     }
                 }
+                if position == nextSnapshot {
+                    settle(through: position)
+                    snapshot(position)
+                    nextSnapshot += snapshotInterval
+                }
+                return true
             }
-            if position == nextSnapshot {
-                for slot in active where slot.failure == nil && slot.position < position { slot.position = position }
-                snapshot(position)
-                nextSnapshot += snapshotInterval
-            }
-            return true
         }
-        for slot in active where slot.failure == nil && slot.position < last { slot.position = last }
+        settle(through: last)
         return last
     }
 }
