@@ -121,3 +121,42 @@ struct TableAndHookTests {
         }
     }
 }
+
+@Suite("Map growth through tables and hooks")
+struct TableGrowthTests {
+    /// A hook that writes a 1 KiB row per record: it fills a small map long before the log does.
+    private struct BulkyHook: AppendHook {
+        let table: Table
+        func didAppend(_ record: RecordView, in scope: WriteScope) throws {
+            try scope.set([UInt8](repeating: 7, count: 1024), for: Array(record.idBytes), in: table)
+        }
+    }
+
+    @Test("writes to a table grow the map instead of failing")
+    func tableWritesGrowMap() async throws {
+        try await TemporaryStore.with { store in
+            let ledger = try store.open { $0.initialMapSize = 64 * 1024 }
+            let table = try await ledger.table(named: "bulk")
+            try await ledger.write { scope in
+                for n in 0 ..< 2_000 { try scope.set([UInt8](repeating: 1, count: 1024), for: Array("k\(n)".utf8), in: table) }
+            }
+            #expect(try ledger.read { try $0.count(of: table) } == 2_000)
+            #expect(try ledger.statistics().mapSize > 64 * 1024)
+        }
+    }
+
+    @Test("a hook's writes that fill the map grow it and the append succeeds")
+    func hookWritesGrowMap() async throws {
+        try await TemporaryStore.with { store in
+            let ledger = try store.open { $0.initialMapSize = 64 * 1024 }
+            let table = try await ledger.table(named: "rows")
+            ledger.addAppendHook(BulkyHook(table: table))
+            for batch in 0 ..< 10 {
+                try await ledger.append((0 ..< 100).map { .sample("b\(batch)-\($0)") }, to: "s-\(batch)")
+            }
+            #expect(try ledger.head == 1_000)
+            #expect(try ledger.read { try $0.count(of: table) } == 1_000)
+            #expect(try ledger.verify().isIntact)
+        }
+    }
+}

@@ -52,7 +52,7 @@ extension Ledger {
     /// The view passed to `body` is valid only during that call. Appends go on while it runs
     /// and are not seen by it.
     ///
-    /// - Returns: the position of the last record passed to `body`, or `start - 1` if none.
+    /// - Returns: the position of the last record passed to `body`, or `max(start, 1) - 1` if none.
     /// - Throws: ``LedgerError/corruptRecord(position:reason:)`` for a malformed record, what
     ///   `body` throws, or ``LedgerError/storage(_:)``.
     @discardableResult
@@ -71,12 +71,13 @@ extension Ledger {
         from start: UInt64, through end: UInt64, in txn: Transaction, layout: StoreLayout,
         _ body: (RecordView) throws -> Bool
     ) throws -> UInt64 {
-        var last = start &- 1
+        let start = Swift.max(start, 1)
+        var last = start - 1
         guard start <= end else { return last }
         let group = 16
         try txn.withCursor(layout.log) { cursor in
             try withUnsafeTemporaryAllocation(of: UnsafeRawBufferPointer.self, capacity: group) { values in
-                var entry = try withBigEndianBytes(of: Swift.max(start, 1)) { try cursor.seek(atLeast: $0) }
+                var entry = try withBigEndianBytes(of: start) { try cursor.seek(atLeast: $0) }
                 var position = entry.map { bigEndianUInt64($0.key) } ?? 0
                 var done = false
                 while !done, let first = entry {

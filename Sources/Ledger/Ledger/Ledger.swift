@@ -79,11 +79,14 @@ public final class Ledger: Sendable {
             throw LedgerError.storage(error)
         }
         self.environment = environment
-        let (head, hash) = try Self.loadChain(environment, layout)
+        let head: UInt64
+        do {
+            head = try Self.prepare(environment, layout)
+        } catch let error as StorageError {
+            throw LedgerError.storage(error)
+        }
         self.signal = CommitSignal(head: head)
-        self.writer = Writer(
-            environment: environment, layout: layout, signal: signal, head: head, headHash: hash,
-            logger: configuration.logger)
+        self.writer = Writer(environment: environment, layout: layout, signal: signal, logger: configuration.logger)
         configuration.logger.debug("opened ledger", metadata: ["path": "\(path)", "head": "\(head)"])
     }
 
@@ -102,18 +105,14 @@ public final class Ledger: Sendable {
         do { try environment.sync() } catch { throw LedgerError.storage(error) }
     }
 
-    /// Reads the format version, head and head hash, writing the format of a new store.
-    private static func loadChain(_ environment: LMDBEnvironment, _ layout: StoreLayout) throws -> (UInt64, RecordHash) {
-        let stored: (format: UInt32?, head: UInt64, hash: RecordHash) = try environment.read { txn in
+    /// Checks the store's format version, writing it for a new store, and returns the head.
+    private static func prepare(_ environment: LMDBEnvironment, _ layout: StoreLayout) throws -> UInt64 {
+        let (format, chain) = try environment.read { txn in
             let format = try StoreLayout.MetaKey.format.withUnsafeBytes { try txn.get(layout.meta, $0) }
                 .map { UInt32(littleEndian: $0.loadUnaligned(as: UInt32.self)) }
-            let head = try StoreLayout.MetaKey.head.withUnsafeBytes { try txn.get(layout.meta, $0) }
-                .map { bigEndianUInt64($0) } ?? 0
-            let hash = try StoreLayout.MetaKey.headHash.withUnsafeBytes { try txn.get(layout.meta, $0) }
-                .map { RecordHash($0) } ?? .zero
-            return (format, head, hash)
+            return (format, try Chain.stored(in: txn, layout: layout))
         }
-        switch stored.format {
+        switch format {
         case .some(let format) where format > StoreLayout.formatVersion:
             throw LedgerError.unsupportedFormat(found: format, supported: StoreLayout.formatVersion)
         case .some:
@@ -126,7 +125,7 @@ public final class Ledger: Sendable {
             }
             try transaction.commit()
         }
-        return (stored.head, stored.hash)
+        return chain.head
     }
 
     /// Runs `body` in a read-only snapshot, translating storage errors.

@@ -27,6 +27,8 @@ private struct Verifier {
     func run() throws -> VerificationReport {
         var head: UInt64 = 0
         var hash = RecordHash.zero
+        // `head` and `hash` only advance past records that passed every check, so on a problem
+        // they describe the verified prefix of the log.
         var streams: [[UInt8]: (version: UInt64, position: UInt64)] = [:]
         do {
             try txn.withCursor(layout.log) { cursor in
@@ -50,7 +52,7 @@ private struct Verifier {
             try checkNoExtraEntries(in: layout.ids, name: "id", expected: head)
             try checkNoExtraEntries(in: layout.streams, name: "stream", expected: head)
         } catch let found as Found {
-            return VerificationReport(head: found.problem.position - 1, headHash: hash, streams: streams.count, problem: found.problem)
+            return VerificationReport(head: head, headHash: hash, streams: streams.count, problem: found.problem)
         }
         return VerificationReport(head: head, headHash: hash, streams: streams.count, problem: nil)
     }
@@ -93,7 +95,7 @@ private struct Verifier {
         }
         let storedHash = try StoreLayout.MetaKey.headHash.withUnsafeBytes { try txn.get(layout.meta, $0) }.map { RecordHash($0) } ?? .zero
         guard storedHash == hash else {
-            throw Found(problem: .init(position: head, kind: .headMismatch("stored head hash differs from the last record's hash")))
+            throw Found(problem: .init(position: Swift.max(head, 1), kind: .headMismatch("stored head hash differs from the last record's hash")))
         }
     }
 

@@ -1,9 +1,12 @@
 /// The outcome of ``Ledger/verify()``: how much of the log was checked and the first problem
 /// found, if any.
 public struct VerificationReport: Sendable, Hashable, CustomStringConvertible {
-    /// The number of records checked: the last gap-free position.
+    /// The number of records whose content, hash chain and index entries passed: the log's
+    /// head when it is intact; otherwise the verified prefix (before ``problem``'s position
+    /// when the problem is in a record, the whole walked log when it is in an index or the
+    /// stored head).
     public var head: UInt64
-    /// The hash of the last record checked; ``RecordHash/zero`` for an empty log.
+    /// The hash of the last verified record; ``RecordHash/zero`` when there is none.
     public var headHash: RecordHash
     /// The number of streams.
     public var streams: Int

@@ -11,8 +11,12 @@ import Synchronization
 /// time; both hold by construction here. Appending tasks encode their events, queue them and
 /// suspend; the writer resumes each with its own result, including its own concurrency error.
 ///
-/// `@unchecked Sendable`: the mutable chain state (``head``, ``headHash``) and the scratch
-/// buffer are touched only by the writer thread; the queue and hooks are guarded by `Mutex`es.
+/// Each transaction reads the end of the chain (head and head hash) from the store itself, so
+/// appends by another process sharing the store (serialised by LMDB's writer lock) are
+/// continued, not overwritten.
+///
+/// `@unchecked Sendable`: the scratch buffer is touched only by the writer thread; the queue
+/// and hooks are guarded by `Mutex`es.
 final class Writer: @unchecked Sendable {
     private enum Job {
         case append(EncodedAppend, CheckedContinuation<[AppendResult], any Error>)
@@ -41,16 +45,10 @@ final class Writer: @unchecked Sendable {
     private let wakeup = DispatchSemaphore(value: 0)
     private let finished = DispatchSemaphore(value: 0)
 
-    // Writer-thread state: the committed end of the chain.
-    private var head: UInt64
-    private var headHash: RecordHash
-
-    init(environment: LMDBEnvironment, layout: StoreLayout, signal: CommitSignal, head: UInt64, headHash: RecordHash, logger: Logger) {
+    init(environment: LMDBEnvironment, layout: StoreLayout, signal: CommitSignal, logger: Logger) {
         self.environment = environment
         self.layout = layout
         self.signal = signal
-        self.head = head
-        self.headHash = headHash
         self.logger = logger
         // The thread holds no reference to the writer: the ledger's deinit waits for the thread
         // in `close()`, so the writer outlives it, and the last release of the writer (and of
@@ -143,7 +141,7 @@ final class Writer: @unchecked Sendable {
                 try body(WriteScope(transaction: transaction.transaction, layout: layout))
                 try transaction.commit()
                 return
-            } catch let error as StorageError where error.code == .mapFull {
+            } catch let error where Self.isMapFull(error) {
                 try environment.grow()
             } catch let error as StorageError {
                 throw LedgerError.storage(error)
@@ -161,11 +159,11 @@ final class Writer: @unchecked Sendable {
         let hooks = self.hooks.withLock { $0 }
         while true {
             do {
-                let outcomes = try write(appends.map(\.0), hooks: hooks)
+                let (outcomes, head) = try write(appends.map(\.0), hooks: hooks)
                 signal.publish(head: head)
                 for ((_, continuation), outcome) in zip(appends, outcomes) { continuation.resume(with: outcome) }
                 return
-            } catch let error as StorageError where error.code == .mapFull {
+            } catch let error where Self.isMapFull(error) {
                 do {
                     let size = try environment.grow()
                     logger.debug("grew store map", metadata: ["path": "\(environment.path)", "bytes": "\(size)"])
@@ -189,9 +187,10 @@ final class Writer: @unchecked Sendable {
     /// Without hooks, an append is planned completely before it writes, so a refusal leaves
     /// nothing behind. With hooks, which write and may refuse after the records are written,
     /// each append runs in a nested transaction that is aborted if it is refused.
-    private func write(_ appends: [EncodedAppend], hooks: [any AppendHook]) throws -> [Result<[AppendResult], any Error>] {
+    private func write(_ appends: [EncodedAppend], hooks: [any AppendHook]) throws -> ([Result<[AppendResult], any Error>], head: UInt64) {
         let transaction = try environment.beginWrite()
-        var chain = Chain(head: head, hash: headHash)
+        let start = try Chain.stored(in: transaction.transaction, layout: layout)
+        var chain = start
         let recordedAt = Timestamp.now
         var outcomes: [Result<[AppendResult], any Error>] = []
         outcomes.reserveCapacity(appends.count)
@@ -215,6 +214,10 @@ final class Writer: @unchecked Sendable {
                 let results = try plan.write(append, to: nested, layout: layout, chain: &nestedChain, recordedAt: recordedAt)
                 try callHooks(hooks, from: chain.head + 1, through: nestedChain.head, in: nested)
                 outcome = .success(results)
+            } catch let error where Self.isMapFull(error) {
+                // The map must grow and the whole group be retried, even when a hook's write
+                // hit the limit (it sees the error wrapped as a `LedgerError`).
+                throw error
             } catch let error as StorageError {
                 throw error
             } catch {
@@ -229,7 +232,7 @@ final class Writer: @unchecked Sendable {
             }
             outcomes.append(outcome)
         }
-        if chain.head != head {
+        if chain.head != start.head {
             try withBigEndianBytes(of: chain.head) { value in
                 try StoreLayout.MetaKey.head.withUnsafeBytes { try transaction.put(layout.meta, $0, value) }
             }
@@ -238,9 +241,16 @@ final class Writer: @unchecked Sendable {
             }
         }
         try transaction.commit()
-        head = chain.head
-        headHash = chain.hash
-        return outcomes
+        return (outcomes, chain.head)
+    }
+
+    /// Whether `error` means the map is full, raised directly or through a scope's wrapping.
+    private static func isMapFull(_ error: any Error) -> Bool {
+        switch error {
+        case let error as StorageError: error.code == .mapFull
+        case LedgerError.storage(let error): error.code == .mapFull
+        default: false
+        }
     }
 
     /// Scratch space for the record a hook sees: a copy, so the hook's own writes cannot move
@@ -271,4 +281,11 @@ final class Writer: @unchecked Sendable {
 struct Chain {
     var head: UInt64
     var hash: RecordHash
+
+    /// The end of the chain as stored in `txn`: the meta head and head hash.
+    static func stored(in txn: Transaction, layout: StoreLayout) throws -> Chain {
+        let head = try StoreLayout.MetaKey.head.withUnsafeBytes { try txn.get(layout.meta, $0) }.map { bigEndianUInt64($0) } ?? 0
+        let hash = try StoreLayout.MetaKey.headHash.withUnsafeBytes { try txn.get(layout.meta, $0) }.map { RecordHash($0) } ?? .zero
+        return Chain(head: head, hash: hash)
+    }
 }
