@@ -11,14 +11,17 @@ extension Ledger {
     /// ``Durability/full`` the events are on disk when this returns. Appends from concurrent
     /// tasks share one commit and one disk flush.
     ///
-    /// Cost: the events are encoded in the calling task; the writer then does four B-tree
-    /// writes and one SHA-256 per event, and one commit per group of appends.
+    /// Cost: the events are encoded in the calling task; the writer then does three B-tree
+    /// writes (log, stream index, id index) and one SHA-256 per event, one write per stream,
+    /// and two meta writes and one commit per group of appends.
     ///
     /// - Returns: each event's position and the stream's new version.
     /// - Throws: ``LedgerError/wrongExpectedVersion(stream:expected:actual:)``,
     ///   ``LedgerError/eventIDConflict(id:position:)``, ``LedgerError/invalidEvent(index:reason:)``,
-    ///   ``LedgerError/invalidStream(reason:)``, ``LedgerError/closed``, or
-    ///   ``LedgerError/storage(_:)``. On any error nothing of the append is stored.
+    ///   ``LedgerError/invalidStream(reason:)``, ``LedgerError/corruptRecord(position:reason:)``
+    ///   (a stored event with the same id cannot be read), ``LedgerError/closed``,
+    ///   ``LedgerError/storage(_:)`` (which fails every append of the same group commit), or
+    ///   what an ``AppendHook`` throws. On any error nothing of the append is stored.
     @discardableResult
     public func append(
         _ events: [NewEvent], to stream: String, expecting expected: ExpectedVersion = .any

@@ -10,7 +10,9 @@ import Darwin
 ///
 /// A ledger orders every event it is given in one gap-free log (positions from 1) and in the
 /// stream of the entity it concerns (versions from 1). Each record is chained to the one
-/// before it by SHA-256, so ``verify()`` detects any edit of history.
+/// before it by SHA-256, so ``verify()`` detects any edit of history that does not also
+/// recompute every later hash; keep the head hash somewhere else too (a report, a funder's
+/// copy) and even that is caught.
 ///
 /// ```swift
 /// let ledger = try Ledger(path: "/var/lib/careledger")
@@ -21,7 +23,8 @@ import Darwin
 /// `Ledger` is `Sendable`: share one instance across tasks. Appends from concurrent tasks are
 /// committed together (group commit) by one writer thread; reads run on the calling thread
 /// in read-only snapshots and never wait for writes. A store directory may be open once per
-/// process; other processes may open it at the same time.
+/// process; other processes may open it at the same time, and their appends are serialised
+/// with this one's by LMDB's writer lock.
 public final class Ledger: Sendable {
     /// How a ledger opens its store.
     public struct Configuration: Sendable {
@@ -38,7 +41,7 @@ public final class Ledger: Sendable {
         public var durability: Durability = .full
         /// The sizes the ledger accepts.
         public var limits = LedgerLimits()
-        /// The most tables (``Ledger/table(named:)``) the store can hold.
+        /// The most tables (``Ledger/table(named:)``) this ledger can open.
         public var maximumTables: Int = 59
         /// Where the ledger logs opens, map growth and write failures.
         public var logger = Logger(label: "careledger.ledger")
@@ -94,8 +97,9 @@ public final class Ledger: Sendable {
 
     /// Commits the appends already queued, refuses new ones, and ends every subscription.
     ///
-    /// The store is released when the last sequence reading it ends. Calling `close` again
-    /// does nothing.
+    /// Blocks until the writer thread has finished. Reads still work afterwards. The store
+    /// is released (and may be opened again in this process) once this `Ledger` and every
+    /// sequence reading it are gone. Calling `close` again does nothing.
     public func close() { writer.close() }
 
     /// Flushes commits to disk; only needed under ``Durability/deferred``.

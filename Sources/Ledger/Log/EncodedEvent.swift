@@ -30,7 +30,7 @@ struct EncodedEvent: Sendable {
         var metadataLength = 0
         for (key, value) in pairs {
             guard key.utf8.count <= UInt16.max, value.utf8.count <= UInt16.max else {
-                throw invalid("metadata entry \"\(key.prefix(40))\" exceeds 65535 bytes")
+                throw invalid("a metadata key or value exceeds 65535 bytes")
             }
             metadataLength += 4 + key.utf8.count + value.utf8.count
         }

@@ -20,6 +20,7 @@ public struct EventTypeTag: RawRepresentable, Sendable, Hashable, CustomStringCo
         self.rawValue = hash
     }
 
+    /// The tag as 16 zero-padded hexadecimal digits.
     public var description: String {
         let hex = String(rawValue, radix: 16)
         return String(repeating: "0", count: 16 - hex.count) + hex

@@ -22,6 +22,7 @@ public enum ExpectedVersion: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// The expectation in words, as error messages show it.
     public var description: String {
         switch self {
         case .any: "any"

@@ -15,7 +15,7 @@ public enum LedgerError: Error, Sendable, Hashable, CustomStringConvertible {
     case invalidArgument(String)
     /// The record at `position` could not be read.
     case corruptRecord(position: UInt64, reason: String)
-    /// The store was written by a newer record format than this library reads.
+    /// The store has a newer store format (in its meta database) than this library reads.
     case unsupportedFormat(found: UInt32, supported: UInt32)
     /// The store directory is already open in this process; LMDB allows one handle per process.
     case alreadyOpen(path: String)
@@ -24,6 +24,7 @@ public enum LedgerError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The storage engine failed.
     case storage(StorageError)
 
+    /// What failed and where, in words; never an event's payload or metadata values.
     public var description: String {
         switch self {
         case .wrongExpectedVersion(let stream, let expected, let actual):

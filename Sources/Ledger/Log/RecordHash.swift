@@ -3,7 +3,8 @@
 /// A record's hash is SHA-256 over the previous record's hash followed by the record's
 /// canonical bytes; the record before position 1 has the hash ``zero``.
 public struct RecordHash: Sendable, Hashable, CustomStringConvertible {
-    /// The 32 bytes of the hash, in order.
+    /// The 32 bytes of the hash, in order in memory, as four `UInt64` words in host byte
+    /// order (use ``withUnsafeBytes(_:)`` for the bytes).
     public var bytes: (UInt64, UInt64, UInt64, UInt64)
 
     /// The hash that precedes the first record: 32 zero bytes.
@@ -11,7 +12,7 @@ public struct RecordHash: Sendable, Hashable, CustomStringConvertible {
 
     init(bytes: (UInt64, UInt64, UInt64, UInt64)) { self.bytes = bytes }
 
-    /// Reads a hash from 32 raw bytes.
+    /// Reads a hash from the first 32 of `raw`, which must hold at least 32 bytes.
     public init(_ raw: UnsafeRawBufferPointer) {
         precondition(raw.count >= 32, "a record hash is 32 bytes")
         bytes = (
@@ -28,11 +29,13 @@ public struct RecordHash: Sendable, Hashable, CustomStringConvertible {
         return try Swift.withUnsafeBytes(of: &copy) { try body($0) }
     }
 
+    /// Whether two hashes have the same 32 bytes.
     public static func == (lhs: RecordHash, rhs: RecordHash) -> Bool {
         lhs.bytes.0 == rhs.bytes.0 && lhs.bytes.1 == rhs.bytes.1
             && lhs.bytes.2 == rhs.bytes.2 && lhs.bytes.3 == rhs.bytes.3
     }
 
+    /// Feeds the first 16 bytes to `hasher` (a SHA-256 value is already uniformly spread).
     public func hash(into hasher: inout Hasher) {
         hasher.combine(bytes.0)
         hasher.combine(bytes.1)

@@ -123,6 +123,7 @@ public enum RecordFormatError: Error, Sendable, Hashable, CustomStringConvertibl
     /// The metadata section is not a sequence of length-prefixed pairs.
     case badMetadata
 
+    /// What is wrong, in words.
     public var description: String {
         switch self {
         case .tooShort(let count): "record of \(count) bytes is shorter than its fixed part"

@@ -27,6 +27,7 @@ public struct Timestamp: RawRepresentable, Sendable, Hashable, Comparable, Custo
 
     public static func < (lhs: Timestamp, rhs: Timestamp) -> Bool { lhs.rawValue < rhs.rawValue }
 
+    /// The raw value in microseconds, e.g. `1700000000000000µs` (not a calendar date).
     public var description: String { "\(rawValue)µs" }
 }
 

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A failure reported by the storage engine under a ledger.
 ///
 /// `StorageError` carries the engine's code as a named constant, so callers can match on
@@ -58,20 +64,21 @@ public struct StorageError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let badDatabase = Code(rawValue: -30780)
 
         /// No such file or directory (`ENOENT`).
-        public static let noSuchFile = Code(rawValue: 2)
+        public static let noSuchFile = Code(rawValue: ENOENT)
         /// Permission denied (`EACCES`).
-        public static let permissionDenied = Code(rawValue: 13)
+        public static let permissionDenied = Code(rawValue: EACCES)
         /// Not a directory (`ENOTDIR`).
-        public static let notADirectory = Code(rawValue: 20)
+        public static let notADirectory = Code(rawValue: ENOTDIR)
         /// Invalid argument (`EINVAL`).
-        public static let invalidArgument = Code(rawValue: 22)
+        public static let invalidArgument = Code(rawValue: EINVAL)
         /// No space left on the device (`ENOSPC`).
-        public static let noSpace = Code(rawValue: 28)
+        public static let noSpace = Code(rawValue: ENOSPC)
         /// Read-only file system (`EROFS`).
-        public static let readOnlyFileSystem = Code(rawValue: 30)
+        public static let readOnlyFileSystem = Code(rawValue: EROFS)
         /// Resource temporarily unavailable, e.g. a lock is held (`EAGAIN`).
-        public static let wouldBlock = Code(rawValue: 11)
+        public static let wouldBlock = Code(rawValue: EAGAIN)
 
+        /// What the code means, in words.
         public var description: String {
             switch self {
             case .keyExists: "key exists"
@@ -108,7 +115,7 @@ public struct StorageError: Error, Sendable, Hashable, CustomStringConvertible {
 
     /// What went wrong.
     public var code: Code
-    /// The operation that failed, e.g. `"mdb_put(log)"` or `"open /var/lib/ledger"`.
+    /// The operation that failed, e.g. `"mdb_put(log)"` or `"open store /var/lib/ledger"`.
     public var operation: String
 
     /// Creates an error for a failed operation.
@@ -117,5 +124,6 @@ public struct StorageError: Error, Sendable, Hashable, CustomStringConvertible {
         self.operation = operation
     }
 
+    /// The operation and the code, e.g. `mdb_put(log) failed: store reached its maximum size`.
     public var description: String { "\(operation) failed: \(code)" }
 }

@@ -69,7 +69,8 @@ extension Ledger {
     ///
     /// Every event is delivered exactly once, in order, across the boundary between catching
     /// up and following. The sequence ends when the task is cancelled or the ledger closed.
-    /// Commits by *another process* sharing the store are seen at the next local commit.
+    /// It is woken only by this process's commits: commits by *another process* sharing the
+    /// store are delivered, in order, when this process next commits.
     public func subscribe(from position: UInt64) -> LogEvents {
         LogEvents(ledger: self, start: position, follows: true)
     }

@@ -10,7 +10,9 @@ public struct Table: Sendable, Hashable {
     /// The table's name.
     public var name: String { database.name }
 
+    /// Whether two tables are the same table of the same open ledger.
     public static func == (lhs: Table, rhs: Table) -> Bool { lhs.database.handle == rhs.database.handle }
+    /// Hashes the table's identity within its ledger.
     public func hash(into hasher: inout Hasher) { hasher.combine(database.handle) }
 }
 
@@ -21,7 +23,13 @@ public struct Table: Sendable, Hashable {
 /// The writer calls ``didAppend(_:in:)`` on its thread, for each record an append stores, in
 /// order, after the record is written and before the append commits. Writes through the scope
 /// commit with the append. Throwing refuses the whole append: nothing of it, records or hook
-/// writes, is stored, and the appender receives the error.
+/// writes, is stored, and the appender receives the error unchanged.
+///
+/// Hooks are not stored: each process adds its own when it opens the ledger. A hook may see
+/// the same records again when a group commit is retried after the map grew (its earlier
+/// writes were discarded with that attempt), so it must derive everything from the scope and
+/// the record, not from memory of earlier calls it cannot verify. An append that stores
+/// nothing new (only already stored ids) calls no hook.
 public protocol AppendHook: Sendable {
     /// Called for each stored record; `record` is a copy valid for the duration of the call.
     func didAppend(_ record: RecordView, in scope: WriteScope) throws

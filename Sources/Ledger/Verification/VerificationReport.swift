@@ -16,6 +16,7 @@ public struct VerificationReport: Sendable, Hashable, CustomStringConvertible {
     /// Whether the log, its hash chain and its indexes are consistent.
     public var isIntact: Bool { problem == nil }
 
+    /// The outcome in words: `intact: …` or `damaged: position N: …`.
     public var description: String {
         if let problem { return "damaged: \(problem)" }
         return "intact: \(head) events in \(streams) streams, head hash \(headHash)"
@@ -50,6 +51,7 @@ public struct VerificationProblem: Sendable, Hashable, CustomStringConvertible {
     /// What is wrong there.
     public var kind: Kind
 
+    /// The outcome in words: `intact: …` or `damaged: position N: …`.
     public var description: String {
         let what: String
         switch kind {
