@@ -51,7 +51,7 @@ public struct VerificationProblem: Sendable, Hashable, CustomStringConvertible {
     /// What is wrong there.
     public var kind: Kind
 
-    /// The outcome in words: `intact: …` or `damaged: position N: …`.
+    /// The problem in words: `position N: what`.
     public var description: String {
         let what: String
         switch kind {
