@@ -75,6 +75,12 @@ extension Ledger {
         var last = start - 1
         guard start <= end else { return last }
         let group = 16
+        // Every `releaseInterval` records, pages wholly behind the scan are unmapped (they stay
+        // in the page cache), so a replay of any length keeps a bounded resident set.
+        let releaseInterval = 65_536
+        var sinceRelease = 0
+        var lowest = UInt.max
+        var highest: UInt = 0
         try txn.withCursor(layout.log) { cursor in
             try withUnsafeTemporaryAllocation(of: UnsafeRawBufferPointer.self, capacity: group) { values in
                 var entry = try withBigEndianBytes(of: start) { try cursor.seek(atLeast: $0) }
@@ -100,6 +106,12 @@ extension Ledger {
                         position = bigEndianUInt64(this.key)
                         continue
                     }
+                    sinceRelease += count
+                    for index in 0 ..< count {
+                        let address = UInt(bitPattern: values[index].baseAddress)
+                        lowest = Swift.min(lowest, address)
+                        highest = Swift.max(highest, address)
+                    }
                     for index in 0 ..< count {
                         let record: RecordView
                         do {
@@ -113,6 +125,14 @@ extension Ledger {
                             done = true
                             break
                         }
+                    }
+                    if sinceRelease >= releaseInterval {
+                        if highest > lowest, let from = UnsafeRawPointer(bitPattern: lowest), let to = UnsafeRawPointer(bitPattern: highest) {
+                            releaseMappedPages(from: from, to: to)
+                        }
+                        sinceRelease = 0
+                        lowest = .max
+                        highest = 0
                     }
                 }
             }
