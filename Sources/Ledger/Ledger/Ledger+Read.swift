@@ -75,12 +75,7 @@ extension Ledger {
         var last = start - 1
         guard start <= end else { return last }
         let group = 16
-        // Every `releaseInterval` records, pages wholly behind the scan are unmapped (they stay
-        // in the page cache), so a replay of any length keeps a bounded resident set.
-        let releaseInterval = 65_536
-        var sinceRelease = 0
-        var lowest = UInt.max
-        var highest: UInt = 0
+        var pages = ScanPageReleaser()
         try txn.withCursor(layout.log) { cursor in
             try withUnsafeTemporaryAllocation(of: UnsafeRawBufferPointer.self, capacity: group) { values in
                 var entry = try withBigEndianBytes(of: start) { try cursor.seek(atLeast: $0) }
@@ -106,12 +101,7 @@ extension Ledger {
                         position = bigEndianUInt64(this.key)
                         continue
                     }
-                    sinceRelease += count
-                    for index in 0 ..< count {
-                        let address = UInt(bitPattern: values[index].baseAddress)
-                        lowest = Swift.min(lowest, address)
-                        highest = Swift.max(highest, address)
-                    }
+                    for index in 0 ..< count { pages.note(values[index]) }
                     for index in 0 ..< count {
                         let record: RecordView
                         do {
@@ -126,14 +116,6 @@ extension Ledger {
                             break
                         }
                     }
-                    if sinceRelease >= releaseInterval {
-                        if highest > lowest, let from = UnsafeRawPointer(bitPattern: lowest), let to = UnsafeRawPointer(bitPattern: highest) {
-                            releaseMappedPages(from: from, to: to)
-                        }
-                        sinceRelease = 0
-                        lowest = .max
-                        highest = 0
-                    }
                 }
             }
         }
@@ -147,5 +129,48 @@ extension Ledger {
         } catch {
             throw LedgerError.corruptRecord(position: position, reason: "\(error)")
         }
+    }
+}
+
+/// Keeps a long scan's resident set bounded: once a scan has read ``threshold`` bytes of
+/// records, the pages of records read more than ``lag`` intervals ago are unmapped (they stay
+/// in the page cache; touching them again maps them back at the cost of a page fault).
+///
+/// The lag lets another pass over the same range on another thread (see the projection
+/// engine's parallel folds) run somewhat behind without its pages being taken away.
+struct ScanPageReleaser {
+    /// Bytes a scan reads before it starts releasing pages.
+    static let threshold = 64 << 20
+    /// Records per interval.
+    static let interval = 65_536
+    /// Intervals kept mapped behind the scan.
+    static let lag = 2
+
+    private var scanned = 0
+    private var inInterval = 0
+    private var lowest = UInt.max
+    private var highest: UInt = 0
+    private var ranges: [(UInt, UInt)] = []
+
+    /// Counts one record the scan has read.
+    @inline(__always)
+    mutating func note(_ record: UnsafeRawBufferPointer) {
+        scanned &+= record.count
+        let address = UInt(bitPattern: record.baseAddress)
+        lowest = Swift.min(lowest, address)
+        highest = Swift.max(highest, address)
+        inInterval += 1
+        if inInterval == Self.interval { closeInterval() }
+    }
+
+    private mutating func closeInterval() {
+        if highest > lowest { ranges.append((lowest, highest)) }
+        inInterval = 0
+        lowest = .max
+        highest = 0
+        guard ranges.count > Self.lag else { return }
+        let (low, high) = ranges.removeFirst()
+        guard scanned > Self.threshold, let from = UnsafeRawPointer(bitPattern: low), let to = UnsafeRawPointer(bitPattern: high) else { return }
+        releaseMappedPages(from: from, to: to)
     }
 }

@@ -16,19 +16,19 @@ extension ProjectionEngine {
     public func catchUp() async throws -> UInt64 {
         let head = try ledger.head
         var sincePersist: UInt64 = 0
-        var pending: [(key: [UInt8], state: [UInt8])] = []
+        let pending = Mutex<[(key: [UInt8], state: [UInt8])]>([])
         while true {
             let folded: UInt64 = try catchUpSlots.withLock { slots in
                 let behind = slots.filter { $0.failure == nil && $0.position < head }
                 guard let lowest = behind.map(\.position).min() else { return 0 }
                 let range = FoldRange(from: lowest + 1, through: Swift.min(head, lowest + configuration.chunkSize))
-                let interval = configuration.snapshotInterval
-                try ledger.read { scope in
-                    try Fold.run(behind, in: scope, range: range, snapshotInterval: interval) { position in
-                        for slot in behind where slot.failure == nil && slot.position == position {
-                            pending.append((CheckpointStore.snapshotKey(slot.name, version: slot.version, position: position), slot.encodedState()))
-                        }
+                // Small ranges (a live catch-up) are not worth a second thread.
+                let threads = range.through - range.from >= 50_000 ? configuration.threads : 1
+                try Fold.run(behind, ledger: ledger, range: range, threads: threads, snapshotInterval: configuration.snapshotInterval) { position, group in
+                    let states = group.filter { $0.failure == nil && $0.position == position }.map {
+                        (key: CheckpointStore.snapshotKey($0.name, version: $0.version, position: position), state: $0.encodedState())
                     }
+                    pending.withLock { $0 += states }
                 }
                 for slot in behind {
                     if let failure = slot.failure { configuration.logger.error("projection stopped", metadata: ["failure": "\(failure)"]) }
@@ -38,13 +38,14 @@ extension ProjectionEngine {
             if folded == 0 { break }
             sincePersist += folded
             if sincePersist >= configuration.checkpointInterval {
-                try await persist(snapshots: pending)
-                pending.removeAll()
+                try await persist(snapshots: pending.withLock { $0 })
+                pending.withLock { $0.removeAll() }
                 sincePersist = 0
             }
             await Task.yield()
         }
-        if sincePersist > 0 || !pending.isEmpty { try await persist(snapshots: pending) }
+        let snapshots = pending.withLock { $0 }
+        if sincePersist > 0 || !snapshots.isEmpty { try await persist(snapshots: snapshots) }
         return head
     }
 

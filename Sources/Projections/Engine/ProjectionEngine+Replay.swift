@@ -65,11 +65,8 @@ extension ProjectionEngine {
         let clock = ContinuousClock()
         var head: UInt64 = 0
         let duration = try clock.measure {
-            head = try ledger.read { scope in
-                let head = try scope.head
-                try Fold.run(slots, in: scope, range: FoldRange(from: 1, through: head))
-                return head
-            }
+            head = try ledger.head
+            try Fold.run(slots, ledger: ledger, range: FoldRange(from: 1, through: head), threads: configuration.threads)
         }
         return ReplayResult(events: head, duration: duration, failures: slots.compactMap(\.failure))
     }

@@ -33,6 +33,9 @@ public final class ProjectionEngine: Sendable {
         public var checkpointInterval: UInt64 = 250_000
         /// A fold holds one read snapshot and the engine's lock for at most this many events.
         public var chunkSize: UInt64 = 65_536
+        /// Folds of many events split the projections across this many threads, each making
+        /// its own pass over the log (1: one thread). Default 2.
+        public var threads = 2
         /// Where the engine logs rebuilds and projection failures.
         public var logger = Logger(label: "careledger.projections")
 

@@ -2,7 +2,7 @@ public import Ledger
 
 /// Which events a fold takes: a range of positions, and optionally only those that happened
 /// at or before a time (history arrives late, so this is a filter, not a prefix).
-struct FoldRange {
+struct FoldRange: Sendable {
     var from: UInt64
     var through: UInt64
     var occurredAtMost: Timestamp?
