@@ -160,3 +160,21 @@ struct TableGrowthTests {
         }
     }
 }
+
+@Suite("Empty appends")
+struct EmptyAppendTests {
+    @Test("an empty append checks the expected version and stores nothing")
+    func emptyAppendChecksExpectation() async throws {
+        try await TemporaryStore.with { store in
+            let ledger = try store.open()
+            await #expect(throws: LedgerError.wrongExpectedVersion(stream: "s", expected: .exact(5), actual: 0)) {
+                try await ledger.append([], to: "s", expecting: .exact(5))
+            }
+            try await ledger.append([.sample("a"), .sample("b")], to: "s")
+            let result = try await ledger.append([], to: "s", expecting: .exact(2))
+            #expect(result.positions.isEmpty)
+            #expect(result.streamVersion == 2)
+            #expect(try ledger.head == 2)
+        }
+    }
+}

@@ -7,7 +7,8 @@ extension Ledger {
     ///
     /// Events whose id is already stored with the same content are not stored again: they keep
     /// their original positions, and an append of only such events succeeds whatever the
-    /// stream's version (it is a retry of an append that succeeded). Under the default
+    /// stream's version (it is a retry of an append that succeeded). An append of no events
+    /// stores nothing but still checks `expected`. Under the default
     /// ``Durability/full`` the events are on disk when this returns. Appends from concurrent
     /// tasks share one commit and one disk flush.
     ///

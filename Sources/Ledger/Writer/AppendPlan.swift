@@ -51,7 +51,9 @@ struct AppendPlan {
                     appends = true
                 }
             }
-            if appends && !write.expected.isSatisfied(byVersion: version) {
+            // An empty append checks its expectation (a way to assert a stream's version); one
+            // made only of already stored events is a retry and does not.
+            if (appends || write.events.isEmpty) && !write.expected.isSatisfied(byVersion: version) {
                 throw LedgerError.wrongExpectedVersion(stream: write.stream, expected: write.expected, actual: version)
             }
             streams.append(plan)
