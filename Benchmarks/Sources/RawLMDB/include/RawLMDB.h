@@ -1,0 +1,84 @@
+/*
+ * RawLMDB: the baselines the ledger's append benchmarks are measured against.
+ *
+ * Straight C over liblmdb, no Swift, so a baseline is LMDB itself. A deferred store is opened
+ * with MDB_NOSYNC (as the ledger's Durability.deferred), a durable one with neither
+ * MDB_NOSYNC nor MDB_NOMETASYNC (as Durability.full: every commit flushes data, then meta).
+ * Both use MDB_NOTLS, as the ledger does.
+ *
+ * Two shapes of store:
+ * - log only (raw_lmdb_append): fixed-size records keyed by an 8-byte big-endian counter,
+ *   appended with MDB_APPEND into one database. The baseline the issue's targets name.
+ * - the ledger's layout (raw_lmdb_append_indexed): the same records, plus for each one the
+ *   index entries the ledger writes, in databases named as the ledger's. A context figure:
+ *   what the ledger's on-disk layout costs in LMDB alone, before any Swift, encoding or
+ *   hashing, so that the gap to the log-only baseline splits into layout and implementation.
+ */
+#ifndef RAW_LMDB_H
+#define RAW_LMDB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* An open store; owned by the caller, released by raw_lmdb_close. */
+typedef struct raw_lmdb raw_lmdb;
+
+/*
+ * Opens (creating) a store in the existing directory `path` with a map of `map_size` bytes.
+ * `durable` non-zero: every commit is flushed; zero: MDB_NOSYNC. `indexed` non-zero: the
+ * ledger's layout (use raw_lmdb_append_indexed); zero: log only (use raw_lmdb_append).
+ * Returns NULL and sets *error to the LMDB or errno code on failure.
+ */
+raw_lmdb *raw_lmdb_open(const char *path, int durable, int indexed, size_t map_size, int *error);
+
+/*
+ * Appends `count` copies of the `size`-byte `record` in one write transaction, each under
+ * the next key (1, 2, ... as 8 bytes big-endian) with MDB_APPEND | MDB_RESERVE, the key also
+ * stored at byte offset 16 of the record (as the ledger stores a record's position).
+ * Returns 0 or the LMDB code of the failing call (the transaction is then aborted).
+ * Call from one thread at a time: it begins and commits on the calling thread.
+ */
+int raw_lmdb_append(raw_lmdb *db, const void *record, size_t size, unsigned count);
+
+/*
+ * The ledger's writes for `count` events in one write transaction, event i going to stream
+ * i % `streams` (at most 100 streams, named "challenge-cNN"):
+ * - `log`: the record, as raw_lmdb_append does;
+ * - `streams`: key stream name, 0, version (8 bytes big-endian) -> position;
+ * - `ids`: key "ev-" and 12 digits (stream * 10^10 + version, as the concurrent benchmark
+ *   numbers its events) -> position, with MDB_NOOVERWRITE (the duplicate check and the
+ *   insert in one descent);
+ * - `heads`: once per stream per transaction, stream name -> version, position;
+ * - `meta`: once per transaction, "head" -> position and "headHash" -> 32 bytes.
+ * No hashing and no id lookup before the insert: the least any implementation of the layout
+ * must write. Returns 0 or the LMDB code of the failing call.
+ */
+int raw_lmdb_append_indexed(raw_lmdb *db, const void *record, size_t size, unsigned count, unsigned streams);
+
+/* The number of records stored. */
+uint64_t raw_lmdb_count(const raw_lmdb *db);
+
+/* Closes the store. */
+void raw_lmdb_close(raw_lmdb *db);
+
+/*
+ * The id of the last transaction committed to the LMDB store in directory `path`, read from
+ * the two meta pages of its data file (LMDB 0.9 layout) without opening the environment, so
+ * it may be called while this process has the store open through another library: LMDB
+ * forbids opening one environment twice in a process. The difference between two readings
+ * is the number of commits in between. Returns 0 when the file cannot be read.
+ */
+uint64_t raw_lmdb_last_txnid(const char *path);
+
+/* A static description of an LMDB or errno code. */
+const char *raw_lmdb_strerror(int code);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

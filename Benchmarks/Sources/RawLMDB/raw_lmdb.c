@@ -1,0 +1,176 @@
+#include "RawLMDB.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <lmdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+enum { max_streams = 100, stream_name_size = 13, id_size = 15 };
+
+struct raw_lmdb {
+    MDB_env *env;
+    MDB_dbi log, streams, ids, heads, meta;
+    uint64_t last;                   /* the last position written */
+    uint64_t versions[max_streams];  /* per stream, the last version written (indexed layout) */
+};
+
+raw_lmdb *raw_lmdb_open(const char *path, int durable, int indexed, size_t map_size, int *error) {
+    raw_lmdb *db = calloc(1, sizeof *db);
+    if (db == NULL) { *error = ENOMEM; return NULL; }
+    int rc = mdb_env_create(&db->env);
+    if (rc != 0) { free(db); *error = rc; return NULL; }
+    unsigned int flags = MDB_NOTLS | (durable ? 0 : MDB_NOSYNC);
+    MDB_txn *txn = NULL;
+    if ((rc = mdb_env_set_mapsize(db->env, map_size)) != 0
+        || (rc = mdb_env_set_maxdbs(db->env, 16)) != 0
+        || (rc = mdb_env_open(db->env, path, flags, 0600)) != 0
+        || (rc = mdb_txn_begin(db->env, NULL, 0, &txn)) != 0)
+        goto fail;
+    if (indexed) {
+        if ((rc = mdb_dbi_open(txn, "log", MDB_CREATE, &db->log)) != 0
+            || (rc = mdb_dbi_open(txn, "streams", MDB_CREATE, &db->streams)) != 0
+            || (rc = mdb_dbi_open(txn, "heads", MDB_CREATE, &db->heads)) != 0
+            || (rc = mdb_dbi_open(txn, "ids", MDB_CREATE, &db->ids)) != 0
+            || (rc = mdb_dbi_open(txn, "meta", MDB_CREATE, &db->meta)) != 0)
+            goto fail;
+    } else if ((rc = mdb_dbi_open(txn, NULL, 0, &db->log)) != 0) {
+        goto fail;
+    }
+    rc = mdb_txn_commit(txn);
+    txn = NULL;
+    if (rc != 0) goto fail;
+    *error = 0;
+    return db;
+fail:
+    if (txn != NULL) mdb_txn_abort(txn);
+    mdb_env_close(db->env);
+    free(db);
+    *error = rc;
+    return NULL;
+}
+
+static void store_big_endian(unsigned char *out, uint64_t value) {
+    for (int i = 7; i >= 0; i--) { out[i] = (unsigned char)value; value >>= 8; }
+}
+
+static void store_digits(char *out, int width, uint64_t value) {
+    for (int i = width - 1; i >= 0; i--) { out[i] = (char)('0' + value % 10); value /= 10; }
+}
+
+/* Puts one record under the next position; *position receives it. */
+static int put_record(raw_lmdb *db, MDB_txn *txn, const void *record, size_t size, uint64_t *position) {
+    uint64_t key = *position + 1;
+    unsigned char key_bytes[8];
+    store_big_endian(key_bytes, key);
+    MDB_val k = { .mv_size = sizeof key_bytes, .mv_data = key_bytes };
+    MDB_val v = { .mv_size = size, .mv_data = NULL };
+    int rc = mdb_put(txn, db->log, &k, &v, MDB_APPEND | MDB_RESERVE);
+    if (rc != 0) return rc;
+    memcpy(v.mv_data, record, size);
+    if (size >= 24) memcpy((unsigned char *)v.mv_data + 16, &key, sizeof key);
+    *position = key;
+    return 0;
+}
+
+int raw_lmdb_append(raw_lmdb *db, const void *record, size_t size, unsigned count) {
+    MDB_txn *txn;
+    int rc = mdb_txn_begin(db->env, NULL, 0, &txn);
+    if (rc != 0) return rc;
+    uint64_t position = db->last;
+    for (unsigned i = 0; i < count; i++) {
+        if ((rc = put_record(db, txn, record, size, &position)) != 0) { mdb_txn_abort(txn); return rc; }
+    }
+    rc = mdb_txn_commit(txn);
+    if (rc == 0) db->last = position;
+    return rc;
+}
+
+int raw_lmdb_append_indexed(raw_lmdb *db, const void *record, size_t size, unsigned count, unsigned streams) {
+    if (streams == 0 || streams > max_streams) return EINVAL;
+    MDB_txn *txn;
+    int rc = mdb_txn_begin(db->env, NULL, 0, &txn);
+    if (rc != 0) return rc;
+    uint64_t position = db->last;
+    uint64_t versions[max_streams];
+    uint64_t last_position[max_streams] = { 0 };
+    memcpy(versions, db->versions, sizeof versions);
+    char stream_key[stream_name_size + 9] = "challenge-c00";
+    char id[id_size] = "ev-";
+    unsigned char value[16];
+    for (unsigned i = 0; i < count; i++) {
+        unsigned stream = i % streams;
+        uint64_t version = ++versions[stream];
+        if ((rc = put_record(db, txn, record, size, &position)) != 0) goto fail;
+        store_big_endian(value, position);
+        MDB_val v = { .mv_size = 8, .mv_data = value };
+        store_digits(stream_key + 11, 2, stream);
+        stream_key[stream_name_size] = 0;
+        store_big_endian((unsigned char *)stream_key + stream_name_size + 1, version);
+        MDB_val k = { .mv_size = sizeof stream_key, .mv_data = stream_key };
+        if ((rc = mdb_put(txn, db->streams, &k, &v, 0)) != 0) goto fail;
+        store_digits(id + 3, 12, stream * 10000000000ull + version);
+        MDB_val idk = { .mv_size = sizeof id, .mv_data = id };
+        if ((rc = mdb_put(txn, db->ids, &idk, &v, MDB_NOOVERWRITE)) != 0) goto fail;
+        last_position[stream] = position;
+    }
+    for (unsigned stream = 0; stream < streams; stream++) {
+        if (last_position[stream] == 0) continue;
+        store_digits(stream_key + 11, 2, stream);
+        store_big_endian(value, versions[stream]);
+        store_big_endian(value + 8, last_position[stream]);
+        MDB_val k = { .mv_size = stream_name_size, .mv_data = stream_key };
+        MDB_val v = { .mv_size = 16, .mv_data = value };
+        if ((rc = mdb_put(txn, db->heads, &k, &v, 0)) != 0) goto fail;
+    }
+    if (position != db->last) {
+        unsigned char head[8], hash[32] = { 0 };
+        store_big_endian(head, position);
+        MDB_val hk = { .mv_size = 4, .mv_data = "head" }, hv = { .mv_size = 8, .mv_data = head };
+        MDB_val sk = { .mv_size = 8, .mv_data = "headHash" }, sv = { .mv_size = 32, .mv_data = hash };
+        if ((rc = mdb_put(txn, db->meta, &hk, &hv, 0)) != 0 || (rc = mdb_put(txn, db->meta, &sk, &sv, 0)) != 0) goto fail;
+    }
+    if ((rc = mdb_txn_commit(txn)) != 0) return rc;
+    db->last = position;
+    memcpy(db->versions, versions, sizeof versions);
+    return 0;
+fail:
+    mdb_txn_abort(txn);
+    return rc;
+}
+
+uint64_t raw_lmdb_count(const raw_lmdb *db) { return db->last; }
+
+void raw_lmdb_close(raw_lmdb *db) {
+    if (db == NULL) return;
+    mdb_env_close(db->env);
+    free(db);
+}
+
+/*
+ * LMDB 0.9's meta page: a 16-byte page header, then MDB_meta { uint32 magic, uint32 version,
+ * void *address, size_t mapsize, MDB_db dbs[2] (48 bytes each), pgno_t last_pg, txnid_t txnid }.
+ * Meta pages 0 and 1 sit at offsets 0 and one OS page; the newer carries the larger txnid.
+ */
+uint64_t raw_lmdb_last_txnid(const char *path) {
+    char file[4096];
+    if (snprintf(file, sizeof file, "%s/data.mdb", path) >= (int)sizeof file) return 0;
+    int fd = open(file, O_RDONLY);
+    if (fd < 0) return 0;
+    const off_t txnid_offset = 16 + 4 + 4 + sizeof(void *) + sizeof(size_t) + 2 * 48 + sizeof(size_t);
+    const off_t page = (off_t)sysconf(_SC_PAGESIZE);
+    uint64_t newest = 0;
+    for (int meta = 0; meta < 2; meta++) {
+        uint32_t magic = 0;
+        uint64_t txnid = 0;
+        if (pread(fd, &magic, sizeof magic, meta * page + 16) != sizeof magic || magic != 0xBEEFC0DE) continue;
+        if (pread(fd, &txnid, sizeof txnid, meta * page + txnid_offset) != sizeof txnid) continue;
+        if (txnid > newest) newest = txnid;
+    }
+    close(fd);
+    return newest;
+}
+
+const char *raw_lmdb_strerror(int code) { return mdb_strerror(code); }
