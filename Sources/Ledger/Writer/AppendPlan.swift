@@ -4,6 +4,12 @@
 /// sees the appends committed before it and those earlier in the same group commit. If any
 /// check fails it throws a ``LedgerError`` and the append writes nothing; otherwise
 /// ``write(_:to:layout:chain:recordedAt:)`` cannot fail but for storage errors.
+///
+/// An *optimistic* plan skips the id look-up and lets the id index's no-overwrite insert
+/// detect a stored id (one descent of the tree instead of two). When it does, writing throws
+/// ``OptimisticConflict`` and the writer redoes the whole group with careful plans, which
+/// find retries and conflicts before writing. Only appends that reuse stored ids (retries,
+/// re-run imports) pay for the second attempt.
 struct AppendPlan {
     /// Per stream: its version before the append, and per event either its existing position
     /// (already stored with the same content) or `nil` (to be appended).
@@ -16,8 +22,11 @@ struct AppendPlan {
 
     var streams: [StreamPlan] = []
 
-    init(_ append: EncodedAppend, in transaction: Transaction, layout: StoreLayout) throws {
+    init(_ append: EncodedAppend, in transaction: Transaction, layout: StoreLayout, optimistic: Bool) throws {
         var firstIndex: [String: (write: Int, event: Int)] = [:]
+        if append.writes.count > 1 || (append.writes.first?.events.count ?? 0) > 1 {
+            firstIndex.reserveCapacity(append.eventCount)
+        }
         var index = 0
         for (w, write) in append.writes.enumerated() {
             let version = try write.streamBytes.withUnsafeBytes { key in
@@ -38,7 +47,7 @@ struct AppendPlan {
                     continue
                 }
                 if write.events.count > 1 || append.writes.count > 1 { firstIndex[event.id] = (w, e) }
-                let stored = try event.withIDBytes { try transaction.get(layout.ids, $0).map { bigEndianUInt64($0) } }
+                let stored = optimistic ? nil : try event.withIDBytes { try transaction.get(layout.ids, $0).map { bigEndianUInt64($0) } }
                 if let position = stored {
                     guard let bytes = try transaction.get(layout.log, position: position),
                           let record = try? RecordView(validating: bytes)
@@ -54,6 +63,9 @@ struct AppendPlan {
             // An empty append checks its expectation (a way to assert a stream's version); one
             // made only of already stored events is a retry and does not.
             if (appends || write.events.isEmpty) && !write.expected.isSatisfied(byVersion: version) {
+                // An optimistic plan cannot tell a refused append from a retry of stored events,
+                // which succeeds whatever the version: let a careful plan decide.
+                if optimistic && !write.events.isEmpty { throw OptimisticConflict() }
                 throw LedgerError.wrongExpectedVersion(stream: write.stream, expected: write.expected, actual: version)
             }
             streams.append(plan)
@@ -89,7 +101,11 @@ struct AppendPlan {
                     try write.streamBytes.withUnsafeBytes { stream in
                         try StoreLayout.withStreamIndexKey(stream, version: version) { try transaction.put(layout.streams, $0, value) }
                     }
-                    try event.withIDBytes { try transaction.put(layout.ids, $0, value, .noOverwrite) }
+                    do {
+                        try event.withIDBytes { try transaction.put(layout.ids, $0, value, .noOverwrite) }
+                    } catch let error as StorageError where error.code == .keyExists {
+                        throw OptimisticConflict()
+                    }
                 }
                 chain.head = position
                 lastPosition = position
@@ -130,3 +146,6 @@ struct AppendPlan {
         return hash
     }
 }
+
+/// An optimistic plan met an id that is already stored: the group must be redone carefully.
+struct OptimisticConflict: Error {}

@@ -52,7 +52,7 @@ struct EncodedAppend: Sendable {
         var index = 0
         for append in appends {
             try LedgerLimits.validate(stream: append.stream)
-            guard seen.insert(append.stream).inserted else {
+            guard appends.count == 1 || seen.insert(append.stream).inserted else {
                 throw .invalidArgument("stream \"\(append.stream)\" appears twice in one atomic append; pass its events together")
             }
             var events: [EncodedEvent] = []

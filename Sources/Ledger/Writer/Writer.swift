@@ -157,12 +157,15 @@ final class Writer: @unchecked Sendable {
             return nil
         }
         let hooks = self.hooks.withLock { $0 }
+        var optimistic = true
         while true {
             do {
-                let (outcomes, head) = try write(appends.map(\.0), hooks: hooks)
+                let (outcomes, head) = try write(appends.map(\.0), hooks: hooks, optimistic: optimistic)
                 signal.publish(head: head)
                 for ((_, continuation), outcome) in zip(appends, outcomes) { continuation.resume(with: outcome) }
                 return
+            } catch is OptimisticConflict {
+                optimistic = false
             } catch let error where Self.isMapFull(error) {
                 do {
                     let size = try environment.grow()
@@ -187,7 +190,7 @@ final class Writer: @unchecked Sendable {
     /// Without hooks, an append is planned completely before it writes, so a refusal leaves
     /// nothing behind. With hooks, which write and may refuse after the records are written,
     /// each append runs in a nested transaction that is aborted if it is refused.
-    private func write(_ appends: [EncodedAppend], hooks: [any AppendHook]) throws -> ([Result<[AppendResult], any Error>], head: UInt64) {
+    private func write(_ appends: [EncodedAppend], hooks: [any AppendHook], optimistic: Bool) throws -> ([Result<[AppendResult], any Error>], head: UInt64) {
         let transaction = try environment.beginWrite()
         let start = try Chain.stored(in: transaction.transaction, layout: layout)
         var chain = start
@@ -198,7 +201,7 @@ final class Writer: @unchecked Sendable {
             if hooks.isEmpty {
                 let plan: AppendPlan
                 do {
-                    plan = try AppendPlan(append, in: transaction.transaction, layout: layout)
+                    plan = try AppendPlan(append, in: transaction.transaction, layout: layout, optimistic: optimistic)
                 } catch let error as LedgerError {
                     outcomes.append(.failure(error))
                     continue
@@ -210,10 +213,12 @@ final class Writer: @unchecked Sendable {
             var nestedChain = chain
             let outcome: Result<[AppendResult], any Error>
             do {
-                let plan = try AppendPlan(append, in: nested.transaction, layout: layout)
+                let plan = try AppendPlan(append, in: nested.transaction, layout: layout, optimistic: optimistic)
                 let results = try plan.write(append, to: nested, layout: layout, chain: &nestedChain, recordedAt: recordedAt)
                 try callHooks(hooks, from: chain.head + 1, through: nestedChain.head, in: nested)
                 outcome = .success(results)
+            } catch let error as OptimisticConflict {
+                throw error
             } catch let error where Self.isMapFull(error) {
                 // The map must grow and the whole group be retried, even when a hook's write
                 // hit the limit (it sees the error wrapped as a `LedgerError`).
