@@ -8,9 +8,7 @@ extension Ledger {
     /// - Throws: ``LedgerError/storage(_:)``.
     public var head: UInt64 {
         get throws {
-            try read { txn in
-                try StoreLayout.MetaKey.head.withUnsafeBytes { try txn.get(layout.meta, $0) }.map { bigEndianUInt64($0) } ?? 0
-            }
+            try read { txn in try Chain.stored(in: txn, layout: layout).head }
         }
     }
 

@@ -20,8 +20,7 @@ extension Ledger {
     /// - Throws: ``LedgerError/storage(_:)``.
     public func statistics() throws -> LedgerStatistics {
         let (head, streams) = try read { txn in
-            let head = try StoreLayout.MetaKey.head.withUnsafeBytes { try txn.get(layout.meta, $0) }.map { bigEndianUInt64($0) } ?? 0
-            return (head, try txn.count(layout.heads))
+            (try Chain.stored(in: txn, layout: layout).head, try txn.count(layout.heads))
         }
         return LedgerStatistics(events: head, streams: streams, head: head, storeSize: environment.fileSize, mapSize: environment.mapSize)
     }

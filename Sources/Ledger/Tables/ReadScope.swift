@@ -42,10 +42,10 @@ public struct ReadScope {
     /// The last position of the log in this snapshot.
     public var head: UInt64 {
         get throws {
-            try storage { () throws(StorageError) in
-                var key = StoreLayout.MetaKey.head
-                return try withValueKey(&key) { (raw) throws(StorageError) in try transaction.get(layout.meta, raw) }
-                    .map { bigEndianUInt64($0) } ?? 0
+            do {
+                return try Chain.stored(in: transaction, layout: layout).head
+            } catch let error as StorageError {
+                throw LedgerError.storage(error)
             }
         }
     }

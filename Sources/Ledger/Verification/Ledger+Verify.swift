@@ -89,12 +89,12 @@ private struct Verifier {
 
     /// The meta head and head hash must name the last record.
     private func checkHead(head: UInt64, hash: RecordHash) throws {
-        let storedHead = try StoreLayout.MetaKey.head.withUnsafeBytes { try txn.get(layout.meta, $0) }.map { bigEndianUInt64($0) } ?? 0
+        let stored = try Chain.stored(in: txn, layout: layout)
+        let storedHead = stored.head
         guard storedHead == head else {
             throw Found(problem: .init(position: Swift.min(storedHead, head) + 1, kind: .headMismatch("stored head is \(storedHead) but the log ends at \(head)")))
         }
-        let storedHash = try StoreLayout.MetaKey.headHash.withUnsafeBytes { try txn.get(layout.meta, $0) }.map { RecordHash($0) } ?? .zero
-        guard storedHash == hash else {
+        guard stored.hash == hash else {
             throw Found(problem: .init(position: Swift.max(head, 1), kind: .headMismatch("stored head hash differs from the last record's hash")))
         }
     }
