@@ -227,6 +227,43 @@ struct ProjectionEngineTests {
         }
     }
 
+    @Test("a fold split across two threads gives the same states as one thread", arguments: [1, 2])
+    func parallelFold(threads: Int) async throws {
+        try await withTemporaryStore { path in
+            var configuration = Ledger.Configuration()
+            configuration.durability = .deferred
+            let ledger = try Ledger(path: path, configuration: configuration)
+            var rng = SeededGenerator(state: 21)
+            // Large enough for catch-up to use its threads (it splits ranges of 50,000 or more).
+            var stored: [(position: UInt64, sample: Sample)] = []
+            for chunk in 0 ..< 6 {
+                let samples = Sample.generate(10_000, seed: rng.next(), prefix: "c\(chunk)-")
+                let results = try await ledger.append(Dictionary(grouping: samples, by: \.stream).map { StreamAppend($0.value.map(\.event), to: $0.key) })
+                let byID = Dictionary(uniqueKeysWithValues: samples.map { ($0.id, $0) })
+                for result in results {
+                    for position in result.positions {
+                        let event = try #require(try ledger.event(at: position))
+                        stored.append((position, byID[event.id]!))
+                    }
+                }
+            }
+            stored.sort { $0.position < $1.position }
+            var engineConfiguration = ProjectionEngine.Configuration()
+            engineConfiguration.threads = threads
+            engineConfiguration.chunkSize = 100_000
+            engineConfiguration.snapshotInterval = 7_000
+            let engine = try await ProjectionEngine(ledger: ledger, configuration: engineConfiguration)
+            let first = try await engine.register(Totals(name: "first"))
+            let second = try await engine.register(Totals(name: "second"))
+            try await engine.catchUp()
+            let expected = Totals().fold(stored)
+            #expect(try engine.state(of: first) == expected)
+            #expect(try engine.state(of: second) == expected)
+            #expect(try engine.state(of: second, asOf: .position(30_001)) == Totals().fold(stored.prefix(30_001)))
+            #expect(try engine.replayAll().events == 60_000)
+        }
+    }
+
     @Test("registering a name twice is refused")
     func duplicateName() async throws {
         try await withTemporaryStore { path in
