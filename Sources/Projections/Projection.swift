@@ -9,12 +9,13 @@ public import Ledger
 ///
 /// ```swift
 /// struct EventsPerType: Projection {
+///     static let opened = EventTypeTag("Opened")   // computed once, not per event
 ///     var name: String { "events-per-type" }
 ///     var version: UInt32 { 1 }
 ///     var eventTypes: [String] { ["Opened", "Closed"] }
 ///     func initialState() -> [UInt64] { [0, 0] }
 ///     func apply(_ event: RecordView, to state: inout [UInt64]) throws {
-///         state[event.typeTag == EventTypeTag("Opened") ? 0 : 1] += 1
+///         state[event.typeTag == Self.opened ? 0 : 1] += 1
 ///     }
 ///     …
 /// }
@@ -39,7 +40,8 @@ public protocol Projection: Sendable {
     /// Folds `event` (one of ``eventTypes``) into `state`.
     ///
     /// Throwing stops this projection at this event: the engine records the failure (with
-    /// the position and type) and goes on with the other projections.
+    /// the position and type), puts the projection back to its state before the event (what
+    /// `apply` changed before throwing is discarded), and goes on with the other projections.
     func apply(_ event: RecordView, to state: inout State) throws
     /// Writes `state` as bytes.
     func encode(_ state: State, to writer: inout ByteWriter)

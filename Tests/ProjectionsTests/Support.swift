@@ -106,7 +106,8 @@ struct Totals: Projection {
     }
 }
 
-/// A projection that throws on events whose value is 13 until its switch is flipped.
+/// A projection that throws on events whose value is 13 until its switch is flipped, after
+/// changing its state (as a careless fold might).
 struct Fragile: Projection {
     final class Switch: Sendable {
         let fixed = Atomic(false)
@@ -120,9 +121,10 @@ struct Fragile: Projection {
     var eventTypes: [String] { ["Added"] }
     func initialState() -> UInt64 { 0 }
     func apply(_ event: RecordView, to state: inout UInt64) throws {
+        // Changes the state before it throws: the engine must not keep that change.
+        state += 1
         let value = event.payload.loadUnaligned(as: UInt64.self)
         if value == 13 && !fix.fixed.load(ordering: .relaxed) { throw Unlucky() }
-        state += 1
     }
     func encode(_ state: UInt64, to writer: inout ByteWriter) { writer.write(state) }
     func decode(from reader: inout ByteReader) throws -> UInt64 { try reader.read() }

@@ -71,5 +71,6 @@ public struct StateDecodingError: Error, Sendable, Hashable, CustomStringConvert
         self.reason = reason
     }
 
+    /// The offset and reason, in words.
     public var description: String { "state bytes at offset \(offset): \(reason)" }
 }

@@ -27,7 +27,12 @@ final class InlineProjections: AppendHook, Sendable {
         }
     }
 
-    func add(_ slot: ProjectionSlot) { slots.withLock { $0.append(slot) } }
+    /// Adds `slot` once (the write that registers it may run again after the map grows).
+    func add(_ slot: ProjectionSlot) {
+        slots.withLock { slots in
+            if !slots.contains(where: { $0 === slot }) { slots.append(slot) }
+        }
+    }
 
     func withSlots<T>(_ body: ([ProjectionSlot]) throws -> T) rethrows -> T {
         try slots.withLock { try body($0) }
@@ -44,7 +49,11 @@ final class InlineProjections: AppendHook, Sendable {
                     do {
                         try slot.fold(record)
                     } catch {
-                        slot.failure = ProjectionFailure(projection: slot.name, position: position, eventType: record.type, reason: "\(error)")
+                        // Undo what the fold changed before it threw: back to the state before
+                        // this event, from the stored checkpoint and the log.
+                        let failure = ProjectionFailure(projection: slot.name, position: position, eventType: record.type, reason: "\(error)")
+                        try resync(slot, to: position - 1, in: scope.reader)
+                        slot.failure = failure
                         continue
                     }
                 }

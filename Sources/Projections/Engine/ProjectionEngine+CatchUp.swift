@@ -4,14 +4,15 @@ import Synchronization
 
 extension ProjectionEngine {
     /// Folds every catch-up projection up to the log's current head, in one pass shared by
-    /// all of them, and persists their checkpoints.
+    /// all of them (one per thread when a chunk is split, see ``Configuration/threads``), and
+    /// persists their checkpoints.
     ///
     /// Works in chunks of ``Configuration/chunkSize`` events, each in its own read snapshot,
     /// persisting every ``Configuration/checkpointInterval`` events and at the end.
     /// A projection that throws stops at that event (see ``status()``); the others go on.
     ///
     /// - Returns: the head folded to.
-    /// - Throws: ``LedgerError`` when the store cannot be read or written.
+    /// - Throws: `LedgerError` when the store cannot be read or written.
     @discardableResult
     public func catchUp() async throws -> UInt64 {
         let head = try ledger.head
@@ -31,7 +32,9 @@ extension ProjectionEngine {
                     pending.withLock { $0 += states }
                 }
                 for slot in behind {
-                    if let failure = slot.failure { configuration.logger.error("projection stopped", metadata: ["failure": "\(failure)"]) }
+                    guard let failure = slot.failure else { continue }
+                    configuration.logger.error("projection stopped", metadata: ["failure": "\(failure)"])
+                    try ledger.read { scope in try repair(slot, in: scope) }
                 }
                 return range.through - range.from + 1
             }
@@ -69,7 +72,7 @@ extension ProjectionEngine {
 
     /// Starts following the log: a task that catches up after every commit until ``stop()``.
     ///
-    /// The runner is woken by commits (``Ledger/waitForCommit(beyond:)``), never polls, and
+    /// The runner is woken by commits (the ledger's `waitForCommit(beyond:)`), never polls, and
     /// logs (does not throw) storage errors, retrying at the next commit.
     public func start() {
         runner.withLock { runner in
@@ -89,7 +92,8 @@ extension ProjectionEngine {
         }
     }
 
-    /// Stops the runner of ``start()`` and waits for it to finish its current fold.
+    /// Stops the runner of ``start()`` and waits for it to finish the catch-up it is in (which
+    /// runs to the head it started from).
     public func stop() async {
         let task = runner.withLock { runner in
             defer { runner = nil }

@@ -29,7 +29,7 @@ extension ProjectionEngine {
     ///   is at or before the time — a filter over the whole log, since history arrives late.
     ///
     /// - Throws: ``ProjectionError/failed(_:)`` when the projection throws on an event within
-    ///   the range; ``LedgerError`` when the store cannot be read.
+    ///   the range; `LedgerError` when the store cannot be read.
     public func state<P>(of handle: ProjectionHandle<P>, asOf point: ReplayPoint) throws -> P.State {
         let slot = Slot(handle.projection)
         try ledger.read { scope in
@@ -55,11 +55,11 @@ extension ProjectionEngine {
         return slot.state
     }
 
-    /// Folds every registered projection from position 1 to the head, in one pass, into fresh
-    /// states, ignoring persisted read models and leaving live states alone: the figure of
-    /// `careledger replay`.
+    /// Folds every registered projection from position 1 to the head into fresh states (one
+    /// pass per thread, see ``Configuration/threads``), ignoring persisted read models and
+    /// leaving live states alone: the full-replay figure of the benchmarks.
     ///
-    /// - Throws: ``LedgerError`` when the store cannot be read.
+    /// - Throws: `LedgerError` when the store cannot be read.
     public func replayAll() throws -> ReplayResult {
         let slots = catchUpSlots.withLock { $0.map { $0.makeFresh() } } + inline.withSlots { $0.map { $0.makeFresh() } }
         let clock = ContinuousClock()
@@ -71,10 +71,11 @@ extension ProjectionEngine {
         return ReplayResult(events: head, duration: duration, failures: slots.compactMap(\.failure))
     }
 
-    /// Rebuilds every catch-up projection from position 1 in one pass, replacing its persisted
-    /// checkpoint and snapshots. Inline projections are rebuilt by bumping their version.
+    /// Rebuilds every catch-up projection from position 1 in one pass (per thread), replacing
+    /// its persisted checkpoint and snapshots. Inline projections are rebuilt by bumping their
+    /// version.
     ///
-    /// - Throws: ``LedgerError`` when the store cannot be read or written.
+    /// - Throws: `LedgerError` when the store cannot be read or written.
     public func rebuild() async throws {
         let slots = catchUpSlots.withLock { slots in
             for slot in slots { slot.reset() }
@@ -90,16 +91,19 @@ extension ProjectionEngine {
     /// Clears a projection's failure and resumes it from its persisted checkpoint (which
     /// stops before the event it failed on) — after a fix that makes the fold succeed.
     ///
-    /// - Throws: ``ProjectionError/unknownProjection(_:)``; ``LedgerError``.
+    /// - Throws: ``ProjectionError/unknownProjection(_:)`` for a handle of another engine;
+    ///   ``ProjectionError/failed(_:)`` (inline) when the projection fails again; `LedgerError`.
     public func retry<P>(_ handle: ProjectionHandle<P>) async throws {
         switch handle.mode {
         case .catchUp:
-            try catchUpSlots.withLock { _ in
+            try catchUpSlots.withLock { slots in
+                guard slots.contains(where: { $0 === handle.slot }) else { throw ProjectionError.unknownProjection(handle.slot.name) }
                 _ = try ledger.read { scope in try restore(handle.slot, in: scope) }
             }
             try await catchUp()
         case .inline:
-            _ = try? inline.state(of: handle.slot, ledger: ledger)
+            guard inline.withSlots({ $0.contains { $0 === handle.slot } }) else { throw ProjectionError.unknownProjection(handle.slot.name) }
+            _ = try inline.state(of: handle.slot, ledger: ledger)
         }
     }
 }

@@ -17,12 +17,13 @@ import Synchronization
 /// - **Catch-up** projections are folded by a runner that follows the log's commits; their
 ///   checkpoints are persisted every ``Configuration/checkpointInterval`` events and when a
 ///   catch-up reaches the head.
-/// - **Inline** projections are folded inside each append's transaction (through an
-///   ``AppendHook``), so a read after an append sees its effect; their checkpoint commits
+/// - **Inline** projections are folded inside each append's transaction (through the ledger's
+///   `AppendHook`), so a read after an append sees its effect; their checkpoint commits
 ///   with the append.
 ///
-/// Every fold is one pass over the log for all projections it serves: each record is read
-/// in place and its header parsed once, and only projections that consume its type see it.
+/// A fold reads the log once for all the projections it serves (once per thread when a large
+/// fold is split across ``Configuration/threads``): each record is read in place and its
+/// header parsed once per pass, and only projections that consume its type see it.
 public final class ProjectionEngine: Sendable {
     /// How the engine folds and persists.
     public struct Configuration: Sendable {
@@ -31,12 +32,14 @@ public final class ProjectionEngine: Sendable {
         public var snapshotInterval: UInt64 = 100_000
         /// Catch-up projections persist their checkpoint after this many events.
         public var checkpointInterval: UInt64 = 250_000
-        /// A fold holds one read snapshot and the engine's lock for at most this many events.
+        /// ``ProjectionEngine/catchUp()`` holds one read snapshot and the engine's lock for at
+        /// most this many events at a time (as-of replays and ``ProjectionEngine/replayAll()``
+        /// fold their whole range in one snapshot).
         public var chunkSize: UInt64 = 65_536
         /// Folds of many events split the projections across this many threads, each making
         /// its own pass over the log (1: one thread). Default 2.
         public var threads = 2
-        /// Where the engine logs rebuilds and projection failures.
+        /// Where the engine logs projections starting from position 1 and catch-up failures.
         public var logger = Logger(label: "careledger.projections")
 
         /// The default configuration.
@@ -54,7 +57,7 @@ public final class ProjectionEngine: Sendable {
 
     /// Creates an engine over `ledger`, opening its checkpoint tables.
     ///
-    /// - Throws: ``LedgerError`` when the tables cannot be opened.
+    /// - Throws: `LedgerError` when the tables cannot be opened.
     public init(ledger: Ledger, configuration: Configuration = Configuration()) async throws {
         self.ledger = ledger
         self.configuration = configuration
@@ -69,11 +72,20 @@ public final class ProjectionEngine: Sendable {
     /// thread, so no append slips between its catch-up and its first inline update. A
     /// catch-up projection is brought up by ``catchUp()`` or the runner of ``start()``.
     ///
-    /// - Throws: ``ProjectionError/duplicateName(_:)``; ``LedgerError``.
+    /// - Throws: ``ProjectionError/duplicateName(_:)``; `LedgerError` from the store.
     public func register<P: Projection>(_ projection: P, mode: ProjectionStatus.Mode = .catchUp) async throws -> ProjectionHandle<P> {
         let name = projection.name
         guard names.withLock({ $0.insert(name).inserted }) else { throw ProjectionError.duplicateName(name) }
-        let slot = Slot(projection)
+        do {
+            return try await register(projection, slot: Slot(projection), mode: mode)
+        } catch {
+            names.withLock { _ = $0.remove(name) }
+            throw error
+        }
+    }
+
+    private func register<P: Projection>(_ projection: P, slot: Slot<P>, mode: ProjectionStatus.Mode) async throws -> ProjectionHandle<P> {
+        let name = projection.name
         let restored = try ledger.read { scope in try restore(slot, in: scope) }
         if !restored {
             configuration.logger.info("projection starts from position 1", metadata: ["projection": "\(name)", "version": "\(projection.version)"])
@@ -124,19 +136,40 @@ public final class ProjectionEngine: Sendable {
     /// The current state of a registered projection: for a catch-up projection, as far as
     /// the engine has folded; for an inline one, as of the last commit.
     ///
-    /// Cost: a lock and a copy of the state value (copy-on-write: cheap until the next fold).
+    /// Cost, catch-up: a lock and a copy of the state value (copy-on-write: cheap until the
+    /// next fold). Inline: also a read transaction, and, when an append was refused or another
+    /// process appended since the last fold, restoring the stored checkpoint and folding to the
+    /// head.
     ///
-    /// - Throws: ``ProjectionError/failed(_:)`` when the projection stopped at an event.
+    /// - Throws: ``ProjectionError/failed(_:)`` when the projection stopped at an event;
+    ///   ``ProjectionError/unknownProjection(_:)`` for a handle of another engine.
     public func state<P>(of handle: ProjectionHandle<P>) throws -> P.State {
         switch handle.mode {
         case .catchUp:
-            return try catchUpSlots.withLock { _ in
+            return try catchUpSlots.withLock { slots in
+                guard slots.contains(where: { $0 === handle.slot }) else { throw ProjectionError.unknownProjection(handle.slot.name) }
                 if let failure = handle.slot.failure { throw ProjectionError.failed(failure) }
                 return handle.slot.state
             }
         case .inline:
+            guard inline.withSlots({ $0.contains { $0 === handle.slot } }) else { throw ProjectionError.unknownProjection(handle.slot.name) }
             return try inline.state(of: handle.slot, ledger: ledger)
         }
+    }
+
+    /// Puts a slot whose fold threw at `failure.position` back to the state before that event:
+    /// a fold that changed the state and then threw must not leave that change behind, or a
+    /// retry would apply the event twice. Restores the stored checkpoint and folds up to the
+    /// event before the failure, then marks the slot failed again.
+    func repair(_ slot: ProjectionSlot, in scope: ReadScope) throws {
+        guard let failure = slot.failure else { return }
+        _ = try restore(slot, in: scope)
+        if slot.position >= failure.position { slot.reset() }
+        if slot.position + 1 < failure.position {
+            try Fold.run([slot], in: scope, range: FoldRange(from: slot.position + 1, through: failure.position - 1))
+        }
+        slot.failure = failure
+        slot.position = failure.position - 1
     }
 
     /// The status of every registered projection, in registration order within each mode.

@@ -11,6 +11,7 @@ public struct ProjectionFailure: Error, Sendable, Hashable, CustomStringConverti
     /// What the projection threw, as text.
     public var reason: String
 
+    /// The projection, position, event type and reason, in words.
     public var description: String {
         "projection \"\(projection)\" failed at position \(position) (\(eventType)): \(reason)"
     }
@@ -48,15 +49,13 @@ public enum ProjectionError: Error, Sendable, Hashable, CustomStringConvertible 
     case unknownProjection(String)
     /// The projection stopped at an event; see ``ProjectionEngine/retry(_:)``.
     case failed(ProjectionFailure)
-    /// A stored checkpoint or snapshot could not be decoded.
-    case badCheckpoint(projection: String, reason: String)
 
+    /// What went wrong, naming the projection.
     public var description: String {
         switch self {
         case .duplicateName(let name): "a projection named \"\(name)\" is registered already"
         case .unknownProjection(let name): "projection \"\(name)\" is not registered with this engine"
         case .failed(let failure): failure.description
-        case .badCheckpoint(let name, let reason): "stored state of projection \"\(name)\" is unreadable: \(reason)"
         }
     }
 }
