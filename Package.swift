@@ -15,6 +15,7 @@ let package = Package(
     products: [
         .library(name: "Ledger", targets: ["Ledger"]),
         .library(name: "Projections", targets: ["Projections"]),
+        .library(name: "CareLedger", targets: ["CareLedger"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
@@ -43,6 +44,11 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "CareLedger",
+            dependencies: ["Ledger"],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "LedgerExample",
             dependencies: ["Ledger"],
@@ -56,6 +62,11 @@ let package = Package(
         .testTarget(
             name: "ProjectionsTests",
             dependencies: ["Projections", "Ledger"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CareLedgerTests",
+            dependencies: ["CareLedger", "Ledger"],
             swiftSettings: swiftSettings
         ),
     ],
