@@ -33,11 +33,12 @@ public struct LogEvents: AsyncSequence, Sendable {
         /// - Throws: ``LedgerError/corruptRecord(position:reason:)`` or ``LedgerError/storage(_:)``.
         public mutating func next() async throws -> RecordedEvent? {
             while !ended {
+                // A cancelled subscription ends at once, even with events read ahead.
+                if follows && Task.isCancelled { break }
                 if index < buffer.count {
                     defer { index += 1 }
                     return buffer[index]
                 }
-                if follows && Task.isCancelled { break }
                 buffer = try ledger.readEvents(from: next, limit: LogEvents.chunkSize)
                 index = 0
                 if let last = buffer.last {
