@@ -8,8 +8,13 @@ import PackageDescription
 /// - `AppendThroughput`: append throughput of the ledger, each benchmark beside its raw-LMDB
 ///   baseline measured in the same run, and a final summary of the ratios
 ///   (see `Benchmarks/AppendThroughput/AppendThroughput.swift`).
-/// - `RawLMDB`: the baseline, written in C straight against liblmdb, so that it measures LMDB
+/// - `ProjectionReplay`: the projection engine (full replay, as-of queries) over a generated
+///   history of 1 M events (10 M with `CARELEDGER_BENCH_FULL=1`), beside C scans of the same
+///   store, and a summary of the ratios (see `Benchmarks/ProjectionReplay/ProjectionReplay.swift`).
+/// - `RawLMDB`: the baselines, written in C straight against liblmdb, so that they measure LMDB
 ///   and nothing of Swift.
+/// - `BenchmarkSupport`: what the benchmarks share: the `events/s` metric and the results each
+///   benchmark hands to its target's summary benchmark.
 let package = Package(
     name: "careledger-benchmarks",
     platforms: [.macOS(.v15)],
@@ -20,20 +25,41 @@ let package = Package(
         // The MallocInterposer trait alone: the default traits pull in a runtime interposer
         // that is not in the package mirror.
         .package(url: "https://github.com/ordo-one/benchmark.git", from: "1.38.1", traits: ["MallocInterposer"]),
+        // Already a dependency of the harness; named to read its allocation counters directly,
+        // which the replay summary turns into allocations per event.
+        .package(url: "https://github.com/ordo-one/malloc-interposer.git", from: "1.6.1"),
     ],
     targets: [
         .target(
             name: "RawLMDB",
             linkerSettings: [.linkedLibrary("lmdb")]
         ),
+        .target(
+            name: "BenchmarkSupport",
+            dependencies: [.product(name: "Benchmark", package: "benchmark")]
+        ),
         .executableTarget(
             name: "AppendThroughput",
             dependencies: [
                 "RawLMDB",
+                "BenchmarkSupport",
                 .product(name: "Ledger", package: "careledger"),
                 .product(name: "Benchmark", package: "benchmark"),
             ],
             path: "Benchmarks/AppendThroughput",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
+            name: "ProjectionReplay",
+            dependencies: [
+                "RawLMDB",
+                "BenchmarkSupport",
+                .product(name: "Ledger", package: "careledger"),
+                .product(name: "Projections", package: "careledger"),
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "MallocInterposerSwift", package: "malloc-interposer"),
+            ],
+            path: "Benchmarks/ProjectionReplay",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
     ],

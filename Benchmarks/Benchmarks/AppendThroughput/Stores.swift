@@ -1,3 +1,4 @@
+import BenchmarkSupport
 import Foundation
 import Ledger
 import RawLMDB
@@ -149,9 +150,4 @@ final class RawStore {
             throw BenchmarkFailure("\(label): store holds \(count) records, \(appended) were appended")
         }
     }
-}
-
-struct BenchmarkFailure: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
 }

@@ -1,4 +1,5 @@
 import Benchmark
+import BenchmarkSupport
 import Foundation
 
 /// The comparisons the summary reports: each a candidate over its baseline, by the median

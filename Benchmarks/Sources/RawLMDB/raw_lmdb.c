@@ -174,3 +174,132 @@ uint64_t raw_lmdb_last_txnid(const char *path) {
 }
 
 const char *raw_lmdb_strerror(int code) { return mdb_strerror(code); }
+
+/* ---- Reading: the replay baselines ---- */
+
+#include <sys/mman.h>
+
+struct raw_lmdb_reader {
+    MDB_env *env;
+    MDB_dbi log;
+    uintptr_t page_mask;
+};
+
+raw_lmdb_reader *raw_lmdb_reader_open(const char *path, int *error) {
+    raw_lmdb_reader *reader = calloc(1, sizeof *reader);
+    if (reader == NULL) { *error = ENOMEM; return NULL; }
+    reader->page_mask = ~((uintptr_t)sysconf(_SC_PAGESIZE) - 1);
+    int rc = mdb_env_create(&reader->env);
+    if (rc != 0) { free(reader); *error = rc; return NULL; }
+    MDB_txn *txn = NULL;
+    /* The map size of an existing store is taken from its meta page when larger. */
+    if ((rc = mdb_env_set_maxdbs(reader->env, 128)) != 0
+        || (rc = mdb_env_open(reader->env, path, MDB_RDONLY | MDB_NOTLS, 0600)) != 0
+        || (rc = mdb_txn_begin(reader->env, NULL, MDB_RDONLY, &txn)) != 0
+        || (rc = mdb_dbi_open(txn, "log", 0, &reader->log)) != 0)
+        goto fail;
+    /* Committing the transaction that opened the handle keeps it for later transactions. */
+    rc = mdb_txn_commit(txn);
+    txn = NULL;
+    if (rc != 0) goto fail;
+    *error = 0;
+    return reader;
+fail:
+    if (txn != NULL) mdb_txn_abort(txn);
+    mdb_env_close(reader->env);
+    free(reader);
+    *error = rc;
+    return NULL;
+}
+
+/* The sum of the bytes at p..p+n as little-endian 64-bit words, then the tail byte by byte. */
+static inline uint64_t sum_words(const unsigned char *p, size_t n) {
+    uint64_t sum = 0;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t word;
+        memcpy(&word, p + i, sizeof word);
+        sum += word;
+    }
+    for (; i < n; i++) sum += p[i];
+    return sum;
+}
+
+/* The ledger's ScanPageReleaser, in C (see Sources/Ledger/Ledger/Ledger+Read.swift). */
+enum { release_threshold = 64 << 20, release_interval = 65536, release_lag = 2 };
+
+struct page_releaser {
+    uintptr_t page_mask;
+    uint64_t scanned;
+    unsigned in_interval;
+    uintptr_t lowest, highest;
+    uintptr_t ranges[release_lag + 1][2];
+    unsigned count;
+};
+
+static void releaser_close_interval(struct page_releaser *r) {
+    if (r->highest > r->lowest) {
+        r->ranges[r->count][0] = r->lowest;
+        r->ranges[r->count][1] = r->highest;
+        r->count++;
+    }
+    r->in_interval = 0;
+    r->lowest = UINTPTR_MAX;
+    r->highest = 0;
+    if (r->count <= release_lag) return;
+    uintptr_t low = r->ranges[0][0], high = r->ranges[0][1];
+    memmove(r->ranges[0], r->ranges[1], sizeof r->ranges[0] * (r->count - 1));
+    r->count--;
+    if (r->scanned <= release_threshold) return;
+    uintptr_t start = low & r->page_mask, end = high & r->page_mask;
+    if (end > start) madvise((void *)start, end - start, MADV_DONTNEED);
+}
+
+static inline void releaser_note(struct page_releaser *r, const void *data, size_t size) {
+    r->scanned += size;
+    uintptr_t address = (uintptr_t)data;
+    if (address < r->lowest) r->lowest = address;
+    if (address > r->highest) r->highest = address;
+    if (++r->in_interval == release_interval) releaser_close_interval(r);
+}
+
+int raw_lmdb_reader_scan(raw_lmdb_reader *reader, int mode, raw_lmdb_scan_result *result) {
+    MDB_txn *txn;
+    MDB_cursor *cursor;
+    int rc = mdb_txn_begin(reader->env, NULL, MDB_RDONLY, &txn);
+    if (rc != 0) return rc;
+    if ((rc = mdb_cursor_open(txn, reader->log, &cursor)) != 0) { mdb_txn_abort(txn); return rc; }
+    struct page_releaser releaser = { .page_mask = reader->page_mask, .lowest = UINTPTR_MAX };
+    uint64_t records = 0, bytes = 0, checksum = 0;
+    MDB_val key, value;
+    rc = mdb_cursor_get(cursor, &key, &value, MDB_FIRST);
+    while (rc == 0) {
+        records++;
+        bytes += value.mv_size;
+        switch (mode) {
+        case RAW_LMDB_SCAN_WALK:
+            checksum = checksum * 31 + value.mv_size;
+            break;
+        case RAW_LMDB_SCAN_TOUCH_RELEASING:
+            releaser_note(&releaser, value.mv_data, value.mv_size);
+            /* fall through */
+        default:
+            checksum += sum_words(value.mv_data, value.mv_size);
+            break;
+        }
+        rc = mdb_cursor_get(cursor, &key, &value, MDB_NEXT);
+    }
+    mdb_cursor_close(cursor);
+    mdb_txn_abort(txn);
+    if (rc != MDB_NOTFOUND) return rc;
+    result->records = records;
+    result->bytes = bytes;
+    result->checksum = checksum;
+    return 0;
+}
+
+void raw_lmdb_reader_close(raw_lmdb_reader *reader) {
+    if (reader == NULL) return;
+    mdb_env_close(reader->env);
+    free(reader);
+}

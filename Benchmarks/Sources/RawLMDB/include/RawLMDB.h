@@ -1,5 +1,5 @@
 /*
- * RawLMDB: the baselines the ledger's append benchmarks are measured against.
+ * RawLMDB: the baselines the ledger's append and replay benchmarks are measured against.
  *
  * Straight C over liblmdb, no Swift, so a baseline is LMDB itself. A deferred store is opened
  * with MDB_NOSYNC (as the ledger's Durability.deferred), a durable one with neither
@@ -73,6 +73,44 @@ void raw_lmdb_close(raw_lmdb *db);
  * is the number of commits in between. Returns 0 when the file cannot be read.
  */
 uint64_t raw_lmdb_last_txnid(const char *path);
+
+/*
+ * Reading: the baselines of the projection replay benchmarks.
+ *
+ * A reader opens an existing ledger store read-only (MDB_RDONLY | MDB_NOTLS, as the ledger's
+ * reads run) and its `log` database, and keeps the environment open across scans, as an open
+ * ledger does. Each scan is one read transaction walking the whole log with a cursor
+ * (MDB_FIRST, then MDB_NEXT). Never open a store this way in a process that also has it open
+ * through the ledger: LMDB forbids opening one environment twice in a process.
+ */
+typedef struct raw_lmdb_reader raw_lmdb_reader;
+
+/* What a scan does with each record. */
+enum raw_lmdb_scan_mode {
+    /* Walk the cursor only: count the records and their sizes, read no value byte. */
+    RAW_LMDB_SCAN_WALK = 0,
+    /* Sum every byte of every value with 8-byte word loads (and byte loads for the tail). */
+    RAW_LMDB_SCAN_TOUCH = 1,
+    /* As RAW_LMDB_SCAN_TOUCH, and unmap the pages behind the scan as the ledger's long scans
+     * do (ScanPageReleaser: after 64 MiB, in intervals of 65536 records, two intervals behind;
+     * madvise MADV_DONTNEED), so that the cost of keeping the resident set bounded shows. */
+    RAW_LMDB_SCAN_TOUCH_RELEASING = 2,
+};
+
+typedef struct raw_lmdb_scan_result {
+    uint64_t records;  /* values read */
+    uint64_t bytes;    /* their total size */
+    uint64_t checksum; /* the word sum (touching modes) or a fold of the sizes (walk) */
+} raw_lmdb_scan_result;
+
+/* Opens the ledger store in directory `path` read-only. Returns NULL and sets *error on failure. */
+raw_lmdb_reader *raw_lmdb_reader_open(const char *path, int *error);
+
+/* Scans every record of the log in one read transaction. Returns 0 or an LMDB code. */
+int raw_lmdb_reader_scan(raw_lmdb_reader *reader, int mode, raw_lmdb_scan_result *result);
+
+/* Closes the reader's environment. */
+void raw_lmdb_reader_close(raw_lmdb_reader *reader);
 
 /* A static description of an LMDB or errno code. */
 const char *raw_lmdb_strerror(int code);
