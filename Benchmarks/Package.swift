@@ -19,7 +19,7 @@ let package = Package(
     name: "careledger-benchmarks",
     platforms: [.macOS(.v15)],
     dependencies: [
-        // Named: a plain `.package(path: "..")` takes its identity from the folder the project
+        // Named: a path dependency without a name takes its identity from the folder the project
         // is cloned into, which breaks the product reference below in a clone under another name.
         .package(name: "careledger", path: ".."),
         // The MallocInterposer trait alone: the default traits pull in a runtime interposer
