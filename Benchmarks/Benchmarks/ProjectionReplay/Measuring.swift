@@ -91,7 +91,7 @@ final class ResidentSampler: @unchecked Sendable {
 
     /// Starts the sampling thread (once).
     func start() {
-        guard ProcessInfo.processInfo.environment["AB_NO_SAMPLER"] == nil, started.compareExchange(expected: false, desired: true, ordering: .relaxed).exchanged else { return }
+        guard started.compareExchange(expected: false, desired: true, ordering: .relaxed).exchanged else { return }
         let thread = Thread { [self] in
             while true {
                 sample(into: samplerBuffer)
