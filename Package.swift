@@ -16,10 +16,12 @@ let package = Package(
         .library(name: "Ledger", targets: ["Ledger"]),
         .library(name: "Projections", targets: ["Projections"]),
         .library(name: "CareLedger", targets: ["CareLedger"]),
+        .executable(name: "careledger", targets: ["careledger"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
     ],
     targets: [
         .systemLibrary(
@@ -47,6 +49,14 @@ let package = Package(
         .target(
             name: "CareLedger",
             dependencies: ["Ledger"],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "careledger",
+            dependencies: [
+                "CareLedger", "Ledger", "Projections",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             swiftSettings: swiftSettings
         ),
         .executableTarget(

@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// How a command prints its result.
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    /// Aligned columns for a terminal.
+    case table
+    /// One JSON document.
+    case json
+    /// RFC 4180 CSV.
+    case csv
+}
