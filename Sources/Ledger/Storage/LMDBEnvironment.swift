@@ -61,6 +61,9 @@ final class LMDBEnvironment: @unchecked Sendable {
             throw StorageError(.notADirectory, operation: "open store \(directory)")
         }
 
+        // LMDB trusts its file; a damaged page would crash this process, not return an error.
+        try PageStructureCheck.checkBeforeOpening(directory + "/data.mdb")
+
         var env: OpaquePointer?
         try lmdb("mdb_env_create") { mdb_env_create(&env) }
         guard let env else { throw StorageError(.panic, operation: "mdb_env_create") }

@@ -8,10 +8,21 @@ extension Ledger {
     /// Cost: one SHA-256 and two index lookups per record; memory proportional to the number
     /// of streams.
     ///
+    /// Before any of that, every page of the data file is checked on its own mapping (page
+    /// numbers, node offsets and sizes within bounds), so that a damaged page is reported as an
+    /// error instead of crashing the process inside the storage engine.
+    ///
     /// - Returns: a report naming the first problem by position, or none.
-    /// - Throws: ``LedgerError/storage(_:)`` when the store cannot be read at all.
+    /// - Throws: ``LedgerError/storage(_:)`` when the store cannot be read at all, with code
+    ///   ``StorageError/Code/corrupted`` naming the first damaged page when the file's page
+    ///   structure is broken.
     public func verify() throws -> VerificationReport {
-        try read { txn in try Verifier(txn: txn, layout: layout).run() }
+        do {
+            try PageStructureCheck.checkConfirmed(environment.path + "/data.mdb", depth: .everyPage, operation: "verify")
+        } catch {
+            throw LedgerError.storage(error)
+        }
+        return try read { txn in try Verifier(txn: txn, layout: layout).run() }
     }
 }
 
