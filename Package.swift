@@ -60,6 +60,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .executableTarget(
+            name: "ReliabilityWorker",
+            dependencies: ["Ledger", "Projections"],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
             name: "LedgerExample",
             dependencies: ["Ledger"],
             swiftSettings: swiftSettings
@@ -72,6 +77,11 @@ let package = Package(
         .testTarget(
             name: "ProjectionsTests",
             dependencies: ["Projections", "Ledger"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ReliabilityTests",
+            dependencies: ["Ledger", "Projections", "ReliabilityWorker"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
