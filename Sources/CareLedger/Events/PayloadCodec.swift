@@ -33,8 +33,11 @@ public enum PayloadCodec {
 
     /// Decodes a payload written with `schema` into `data`, fields in schema order.
     ///
+    /// Cost: decodes, then re-encodes to check that the bytes are exactly what ``encode(_:as:)``
+    /// writes (allocates; not for hot paths — use ``PayloadReader`` there).
     /// - Throws: ``EventDataError/Problem/corruptPayload(schemaVersion:)`` when the bytes do not
-    ///   decode (lengths past the end, codes outside a vocabulary, bytes left over).
+    ///   decode (lengths past the end, codes outside a vocabulary, bytes left over) or decode to
+    ///   data that would not validate (a bad id, empty text, invalid UTF-8).
     public static func decode(_ payload: UnsafeRawBufferPointer, as schema: EventSchema) throws(EventDataError) -> JSONObject {
         let corrupt = EventDataError(field: "payload", problem: .corruptPayload(schemaVersion: schema.version))
         var reader = PayloadReader(payload)
@@ -49,7 +52,11 @@ public enum PayloadCodec {
             throw corrupt
         }
         guard reader.isAtEnd else { throw corrupt }
-        return JSONObject(uniqueKeysWithValues: members)
+        let data = JSONObject(uniqueKeysWithValues: members)
+        // Only what `encode` writes is a payload: ids and text must also pass validation, and
+        // text must be valid UTF-8 (decoding would silently repair it).
+        guard let canonical = try? encode(data, as: schema), canonical.elementsEqual(payload) else { throw corrupt }
+        return data
     }
 
     /// Decodes a payload held in an array.

@@ -59,6 +59,8 @@ final class LMDBEnvironment: @unchecked Sendable {
             }
         } else if info.st_mode & S_IFMT != S_IFDIR {
             throw StorageError(.notADirectory, operation: "open store \(directory)")
+        } else {
+            try Self.refuseForeignDirectory(directory)
         }
 
         // LMDB trusts its file; a damaged page would crash this process, not return an error.
@@ -84,6 +86,23 @@ final class LMDBEnvironment: @unchecked Sendable {
         self.handle = env
         self.path = directory
         self.maximumMapSize = max(options.maximumMapSize, options.initialMapSize)
+    }
+
+    /// Refuses an existing directory that holds files but no store: it belongs to someone
+    /// else, and opening would add LMDB's files to it.
+    private static func refuseForeignDirectory(_ directory: String) throws(StorageError) {
+        var data = stat()
+        if stat(directory + "/data.mdb", &data) == 0 { return }
+        guard let stream = opendir(directory) else {
+            throw StorageError(.init(rawValue: errno), operation: "read directory \(directory)")
+        }
+        defer { closedir(stream) }
+        while let entry = readdir(stream) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            if name != "." && name != ".." && name != "lock.mdb" {
+                throw StorageError(.invalid, operation: "open store \(directory): the directory holds other files and no data.mdb; not a store")
+            }
+        }
     }
 
     deinit {
