@@ -24,13 +24,16 @@ struct SoakTests {
         engine.start()
         let deadline = ContinuousClock.now + .seconds(soakSeconds)
 
-        // Subscribers: every position once, in order, across catch-up and live, until cancelled.
+        // Subscribers: every position once, in order, across catch-up and live, until the
+        // position in `last` (set once the writers are done) has been delivered.
+        let last = LastPosition()
         let subscribers = (0 ..< 2).map { _ in
             Task {
                 var next: UInt64 = 1
                 for try await event in ledger.subscribe(from: 1) {
                     #expect(event.position == next)
                     next += 1
+                    if event.position >= last.value.load(ordering: .acquiring) { break }
                 }
                 return next - 1
             }
@@ -94,10 +97,13 @@ struct SoakTests {
             for try await ids in group { all += ids }
             return all
         }
-        for subscriber in subscribers { subscriber.cancel() }
+        // One last event marks the end and wakes subscribers waiting at the head.
+        let end = try ledger.head + 1
+        last.value.store(end, ordering: .releasing)
+        let marker = NewEvent(id: "end", type: "Noted", occurredAt: .now, payload: [])
+        #expect(try await ledger.append([marker], to: "end").positions == [end])
         for subscriber in subscribers {
-            let seen = try await subscriber.value
-            #expect(seen > 0 && seen <= UInt64(acknowledged.count))
+            #expect(try await subscriber.value == end, "each subscriber saw every event up to the marker")
         }
         await engine.stop()
         let head = try await engine.catchUp()
@@ -109,13 +115,18 @@ struct SoakTests {
                 return true
             }
         }
-        #expect(counts.count == acknowledged.count, "every stored event was acknowledged and vice versa")
+        #expect(counts.count == acknowledged.count + 1, "every stored event was acknowledged and vice versa")
         #expect(counts.values.allSatisfy { $0 == 1 })
         #expect(acknowledged.allSatisfy { counts[$0] == 1 })
         #expect(try ledger.verify().isIntact)
-        #expect(head == UInt64(acknowledged.count))
+        #expect(head == UInt64(acknowledged.count) + 1)
         #expect(try engine.state(of: tally) == (try engine.state(of: tally, asOf: .position(head))))
         print("soak: \(acknowledged.count) events in \(soakSeconds) s")
         ledger.close()
     }
+}
+
+/// The position at which subscribers stop, shared with their tasks.
+final class LastPosition: Sendable {
+    let value = Atomic<UInt64>(.max)
 }
