@@ -17,7 +17,7 @@ extension CareStore {
     /// of whole batches in the store — is completed by running it again.
     ///
     /// Memory is bounded by the reader's chunk, one batch, and per distinct id and entity of
-    /// the file a small entry (see ``ImportValidation``), never the whole file.
+    /// the file a small entry, never the whole file.
     ///
     /// - Parameters:
     ///   - path: The file, one event per line, as ``CareEvent/line`` writes it.

@@ -29,8 +29,8 @@ extension CareStore {
     /// its order (append it in two calls, or reorder it).
     ///
     /// - Returns: each event's position, in the order given.
-    /// - Throws: ``CareStoreError/streamNotContiguous(eventID:)``; otherwise as
-    ///   ``append(_:expecting:)``.
+    /// - Throws: ``CareStoreError/streamNotContiguous(eventID:)``; otherwise as the append of
+    ///   one event: ``RuleViolation`` or `LedgerError`.
     @discardableResult
     public func append(_ events: [CareEvent], expecting expected: ExpectedVersion = .any) async throws -> [UInt64] {
         guard !events.isEmpty else { return [] }

@@ -12,7 +12,7 @@ public import Projections
 /// try await store.importEvents(fromFile: "history.jsonl")
 /// ```
 ///
-/// Opening a store installs the ``RulesHook`` on its ledger: an event that breaks a rule of
+/// Opening a store installs the rules' append hook on its ledger: an event that breaks a rule of
 /// <doc:TheDomain> throws ``RuleViolation`` and nothing of its append is stored. The rule state
 /// lives in the store's `careledger.rules` table and is updated in each append's own
 /// transaction, so checking an event costs a few key look-ups.
