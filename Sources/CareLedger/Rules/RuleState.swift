@@ -1,4 +1,4 @@
-public import Ledger
+import Ledger
 
 /// The state the rules need, as key-value entries: which organisations joined (their kind and
 /// country), which persons are registered (their role and organisation), each challenge's
