@@ -100,4 +100,22 @@ struct CareStoreTests {
             #expect(again.subject == "o2")
         }
     }
+
+    @Test("A rule state behind the log is caught up inside the next append, before its rules are checked")
+    func catchUpInsideAppend() async throws {
+        try await withTemporaryRoot { root in
+            let store = try await openStore(root + "/store")
+            try await store.append([Make.org("o1", "region"), Make.org("o2", "municipality")])
+            // Rewind the stored rule state to before position 2, as if record 2 had been
+            // appended by a process without the rules hook.
+            let table = try await store.ledger.table(named: "careledger.rules")
+            try await store.ledger.write { scope in
+                #expect(try scope.removeValue(for: Array("oo2".utf8), in: table))
+                try scope.set(withUnsafeBytes(of: UInt64(1).bigEndian) { Array($0) }, for: Array("#position".utf8), in: table)
+            }
+            #expect(try await store.append(Make.problem("c1", org: "o2")) == 3)
+            let again = try await #require(throws: RuleViolation.self) { try await store.append(Make.org("o2", "region", id: "join-o2-again")) }
+            #expect(again.rule == .organisationAlreadyJoined)
+        }
+    }
 }
