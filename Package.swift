@@ -48,7 +48,7 @@ let package = Package(
         ),
         .target(
             name: "CareLedger",
-            dependencies: ["Ledger"],
+            dependencies: ["Ledger", "Projections"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -86,7 +86,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CareLedgerTests",
-            dependencies: ["CareLedger", "Ledger"],
+            dependencies: ["CareLedger", "Ledger", "Projections"],
             swiftSettings: swiftSettings
         ),
     ],

@@ -1,4 +1,4 @@
-public import Ledger
+import Ledger
 
 /// Converts an event's `data` between JSON and the compact binary payload stored in the ledger.
 ///
