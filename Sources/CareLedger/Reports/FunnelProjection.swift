@@ -1,0 +1,77 @@
+public import Ledger
+public import Projections
+
+/// The funnel report as a projection: each challenge's furthest stage, whether it was dropped,
+/// and when it was reported and entered each stage (see <doc:Reports>).
+///
+/// Folds `ProblemReported` and `IdeaAdvanced`, reading the challenge id and the stage in
+/// place; per event it allocates nothing but amortized table growth.
+public struct FunnelProjection: Projection {
+    /// The challenges' progress, in flat columns.
+    public struct State: Sendable, Hashable {
+        var challenges = ChallengeProgress()
+    }
+
+    let tags = CareTags()
+
+    /// Creates the projection.
+    public init() {}
+
+    /// `funnel`.
+    public var name: String { "funnel" }
+    /// The fold's version: 1.
+    public var version: UInt32 { 1 }
+    /// `ProblemReported` and `IdeaAdvanced`.
+    public var eventTypes: [String] { [CareEventType.problemReported.name, CareEventType.ideaAdvanced.name] }
+
+    /// An empty state.
+    public func initialState() -> State { State() }
+
+    /// Folds one event.
+    ///
+    /// - Throws: ``ReportFoldError`` when the payload does not match its schema.
+    public func apply(_ record: RecordView, to state: inout State) throws {
+        let tag = record.typeTag
+        try record.readCarePayload(for: name) { payload throws(PayloadReader.Truncated) in
+            switch tag {
+            case tags.problemReported: try state.challenges.foldReported(&payload, at: record.occurredAt)
+            case tags.ideaAdvanced: try state.challenges.foldAdvanced(&payload, at: record.occurredAt)
+            default: break
+            }
+        }
+    }
+
+    /// Writes the state as flat blocks.
+    public func encode(_ state: State, to writer: inout ByteWriter) {
+        state.challenges.encode(to: &writer)
+    }
+
+    /// Reads a state written by ``encode(_:to:)``.
+    ///
+    /// - Throws: `StateDecodingError` for truncated or inconsistent bytes.
+    public func decode(from reader: inout ByteReader) throws -> State {
+        State(challenges: try ChallengeProgress.decode(from: &reader))
+    }
+
+    /// The report of `state`. O(challenges · log challenges), for the medians.
+    public func report(_ state: State) -> FunnelReport {
+        let challenges = state.challenges
+        var stages: [FunnelStage] = []
+        var previous: Int?
+        for stage in Stage.progression {
+            let reached = challenges.furthest.count { $0 >= stage.code }
+            let conversion = previous.flatMap { $0 > 0 ? Double(reached) / Double($0) : nil }
+            var days: [Double] = []
+            if stage != .reported {
+                for index in 0 ..< challenges.count {
+                    guard let reported = challenges.reported(index), let entered = challenges.entered(index, stage) else { continue }
+                    days.append(FunnelReport.days(from: reported, to: entered))
+                }
+            }
+            stages.append(FunnelStage(stage: stage, reached: reached, conversion: conversion, medianDays: FunnelReport.median(days)))
+            previous = reached
+        }
+        let dropped = (0 ..< challenges.count).count { challenges.isDropped($0) }
+        return FunnelReport(stages: stages, dropped: dropped)
+    }
+}

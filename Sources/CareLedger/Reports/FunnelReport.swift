@@ -1,0 +1,69 @@
+/// The funnel report: how many challenges reached each stage from `reported` to
+/// `implemented`, the conversion from the stage before, the median days to enter it, and how
+/// many challenges were dropped.
+public struct FunnelReport: Sendable, Hashable {
+    /// One entry per stage of ``Stage/progression``, in order.
+    public var stages: [FunnelStage]
+    /// Challenges with an `IdeaAdvanced` into `dropped`.
+    public var dropped: Int
+
+    /// Creates a report.
+    public init(stages: [FunnelStage], dropped: Int) {
+        self.stages = stages
+        self.dropped = dropped
+    }
+
+    /// `{"stages": [{"stage", "reached", "conversion", "medianDays"}], "dropped"}`.
+    public var json: JSONValue {
+        .object(["stages": .array(stages.map(\.json)), "dropped": .integer(Int64(dropped))])
+    }
+
+    /// Fractional days between two times in microseconds (36 hours is 1.5).
+    public static func days(from start: Int64, to end: Int64) -> Double {
+        Double(end - start) / 86_400_000_000
+    }
+
+    /// The median of `values`: the middle value, or the mean of the two middle values for an
+    /// even count; `nil` for none. O(n log n).
+    public static func median(_ values: [Double]) -> Double? {
+        guard !values.isEmpty else { return nil }
+        let sorted = values.sorted()
+        let middle = sorted.count / 2
+        return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+    }
+}
+
+/// One stage of the funnel.
+public struct FunnelStage: Sendable, Hashable {
+    /// The stage.
+    public var stage: Stage
+    /// Challenges whose furthest stage (before any drop) is this one or later.
+    public var reached: Int
+    /// `reached` ÷ the previous stage's `reached`; `nil` for `reported`, and when the previous
+    /// stage was reached by none.
+    public var conversion: Double?
+    /// The median days from `ProblemReported` to the `IdeaAdvanced` into this stage, over the
+    /// challenges that have both; `nil` when none has (always for `reported`).
+    public var medianDays: Double?
+
+    /// Creates a stage entry.
+    public init(stage: Stage, reached: Int, conversion: Double?, medianDays: Double?) {
+        self.stage = stage
+        self.reached = reached
+        self.conversion = conversion
+        self.medianDays = medianDays
+    }
+
+    /// `{"stage", "reached", "conversion", "medianDays"}`, numbers or `null`.
+    public var json: JSONValue {
+        .object([
+            "stage": .string(stage.rawValue), "reached": .integer(Int64(reached)),
+            "conversion": FunnelStage.number(conversion), "medianDays": FunnelStage.number(medianDays),
+        ])
+    }
+
+    static func number(_ value: Double?) -> JSONValue {
+        guard let value, let number = JSONNumber(value) else { return .null }
+        return .number(number)
+    }
+}
