@@ -32,7 +32,7 @@ public struct CareHistory: Sequence, Sendable {
     /// 2024-01-01T00:00:00Z, the default start.
     public static let defaultStart = Timestamp(secondsSinceEpoch: 1_704_067_200)
 
-    /// A history of `count` events from `seed`.
+    /// A history of `count` events from `seed`, starting at `start` (a whole second).
     public init(seed: UInt64, count: Int, start: Timestamp = CareHistory.defaultStart) {
         precondition(count >= 0, "a history has a non-negative number of events")
         self.seed = seed

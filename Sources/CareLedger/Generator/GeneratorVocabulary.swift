@@ -28,8 +28,12 @@ enum GeneratorVocabulary {
     ]
 
     /// An organisation's display name.
-    static func name(of kind: OrganisationKind, number: Int, random: inout SplitMix64) -> String {
-        let places = ["Nordhavn", "Lund", "Halden", "Malmö", "Aarhus", "Fredrikstad", "Helsingborg", "Roskilde", "Sarpsborg"]
+    static func name(of kind: OrganisationKind, in country: Country, number: Int, random: inout SplitMix64) -> String {
+        let places = switch country {
+        case .DK: ["Aarhus", "Roskilde", "Helsingør", "Odense"]
+        case .SE: ["Lund", "Malmö", "Helsingborg", "Jönköping"]
+        case .NO: ["Halden", "Fredrikstad", "Sarpsborg", "Moss"]
+        }
         return "\(random.pick(places)) \(kind.rawValue) \(number)"
     }
 }

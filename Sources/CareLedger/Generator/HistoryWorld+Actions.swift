@@ -20,7 +20,7 @@ extension HistoryWorld {
         if kind == .company { companies.append(number) }
         let org = "o\(number)"
         return event(id, .organisationJoined, at: at, actor: "admin@careware", [
-            "org": .string(org), "name": .string(GeneratorVocabulary.name(of: kind, number: number, random: &random)),
+            "org": .string(org), "name": .string(GeneratorVocabulary.name(of: kind, in: country, number: number, random: &random)),
             "kind": .string(kind.rawValue), "country": .string(country.rawValue),
         ])
     }

@@ -40,16 +40,18 @@ struct HistoryWorld: Sendable {
         clock = start
         self.start = start
         meanStep = max(1_000_000, Self.span / Int64(max(count, 1)))
+        precondition(start % 1_000_000 == 0, "a history starts at a whole second")
     }
 
     /// The time of a new event that depends on events up to `earliest`: usually the clock,
     /// moved on by a random step; for about one event in twenty, a late arrival somewhere
-    /// between `earliest` and the clock.
+    /// between `earliest` and the clock. Whole seconds, as people record them.
     mutating func time(after earliest: Int64) -> Int64 {
+        let second: Int64 = 1_000_000
         let earliest = max(earliest, start)
-        clock += Int64(random.below(Int(meanStep * 2) + 1))
+        clock += Int64(random.below(Int(meanStep / second * 2) + 1)) * second
         guard random.chance(5), earliest < clock else { return max(clock, earliest) }
-        return earliest + Int64(random.below(Int(clock - earliest) + 1))
+        return earliest + Int64(random.below(Int((clock - earliest) / second) + 1)) * second
     }
 
     /// Makes the event numbered `number` (from 1), choosing an action whose rules can be met.
