@@ -31,12 +31,31 @@ public final class CareReports: Sendable {
     ///
     /// - Throws: `ProjectionError.duplicateName` when `engine` already has a projection named
     ///   `kpi`, `funnel` or `geography`; `LedgerError` from the store.
-    public init(ledger: Ledger, engine: ProjectionEngine) async throws {
+    public convenience init(ledger: Ledger, engine: ProjectionEngine) async throws {
+        self.init(ledger: ledger, engine: engine, handles: try await Handles(registeringWith: engine))
+    }
+
+    /// Reports over projections already registered with `engine`.
+    init(ledger: Ledger, engine: ProjectionEngine, handles: Handles) {
         self.ledger = ledger
         self.engine = engine
-        kpiHandle = try await engine.register(KPIProjection())
-        funnelHandle = try await engine.register(FunnelProjection())
-        geographyHandle = try await engine.register(GeographyProjection())
+        kpiHandle = handles.kpi
+        funnelHandle = handles.funnel
+        geographyHandle = handles.geography
+    }
+
+    /// The three projections' handles, which is all a store must keep to read its reports.
+    struct Handles: Sendable {
+        let kpi: ProjectionHandle<KPIProjection>
+        let funnel: ProjectionHandle<FunnelProjection>
+        let geography: ProjectionHandle<GeographyProjection>
+
+        /// Registers the three projections with `engine`, in catch-up mode.
+        init(registeringWith engine: ProjectionEngine) async throws {
+            kpi = try await engine.register(KPIProjection())
+            funnel = try await engine.register(FunnelProjection())
+            geography = try await engine.register(GeographyProjection())
+        }
     }
 
     /// The KPI report as of `point`.
