@@ -25,13 +25,16 @@ struct ReportStateTests {
     }
 
     @Test func internerTellsApartIdsWithTheSameHash() {
-        // Prefixes and equal-length ids exercise the byte comparison after a hash match.
+        // Prefixes, equal-length ids and ids longer than the 8-byte prefix kept in each cell.
         var interner = EntityInterner()
-        for id in ["a", "aa", "aaa", "b", "ab", "ba", ""] {
+        let ids = ["a", "aa", "aaa", "b", "ab", "ba", "", "abcdefgh", "abcdefgh1", "abcdefgh2", "abcdefghij", "abcdefgh:abcdefgh", "abcdefgh:abcdefgi"]
+        for id in ids {
             var id = id
             _ = id.withUTF8 { interner.intern(UnsafeRawBufferPointer($0)) }
         }
-        #expect(["a", "aa", "aaa", "b", "ab", "ba", ""].map { interner.index(of: $0) } == [0, 1, 2, 3, 4, 5, 6])
+        #expect(ids.map { interner.index(of: $0) } == Array(ids.indices))
+        #expect(interner.index(of: "abcdefgh3") == nil)
+        #expect(interner.index(of: "abcdefg") == nil)
     }
 
     /// Every report's state survives encode → decode exactly, with no bytes left over (the

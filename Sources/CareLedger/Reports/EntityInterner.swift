@@ -3,23 +3,25 @@ import Projections
 /// Maps entity ids (their bytes) to dense numbers 0, 1, 2, … in order of first sight, so report
 /// state can live in flat arrays indexed by entity.
 ///
-/// An open-addressing hash table over a byte arena: each id's bytes are appended once to one
-/// growing array, and the table holds, per cell, the dense number plus one (0 = empty) and the
-/// id's 32-bit hash. A lookup hashes the bytes (FNV-1a), probes linearly, and compares bytes
-/// only when the stored hash matches; it allocates nothing. Inserting appends to the arena and
-/// doubles the table when it is half full (amortized, never per lookup).
+/// An open-addressing hash table over a byte arena. Each id's bytes are appended once to one
+/// growing array; each table cell is two words: the id's first 8 bytes (zero-padded), and the
+/// dense number plus one (0 = empty) beside a tag of 24 hash bits and the id's length. A lookup
+/// hashes the bytes a word at a time, probes linearly, and on a matching tag and prefix is done
+/// for an id of at most 8 bytes — one cache line touched — and compares the rest in the arena
+/// for a longer one. It allocates nothing; inserting appends to the arena and doubles the table
+/// when it is half full (amortized, never per lookup).
 struct EntityInterner: Sendable, Hashable {
     /// The ids' bytes, back to back.
     private(set) var arena: [UInt8] = []
     /// Where each id starts in ``arena``; one more entry than there are ids.
     private(set) var starts: [UInt32] = [0]
-    /// Per cell: dense number + 1, or 0 when the cell is empty. A power-of-two count.
-    private var cells: [UInt32] = Array(repeating: 0, count: 16)
-    /// Per cell: the hash of the id in it.
-    private var cellHashes: [UInt32] = Array(repeating: 0, count: 16)
+    /// Two words per cell: the prefix, then `number + 1` (low 32 bits) and the tag (high 32).
+    private var cells: [UInt64] = Array(repeating: 0, count: 2 * 16)
 
     /// The number of ids interned.
     var count: Int { starts.count - 1 }
+
+    private var cellCount: Int { cells.count / 2 }
 
     /// The bytes of the id numbered `index`.
     func withBytes<R>(of index: Int, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
@@ -35,35 +37,23 @@ struct EntityInterner: Sendable, Hashable {
     /// The number of `bytes`, interning them when they are new.
     @inline(__always)
     mutating func intern(_ bytes: UnsafeRawBufferPointer) -> Int {
-        let hash = Self.hash(bytes)
-        let mask = cells.count &- 1
-        var cell = Int(hash) & mask
-        while true {
-            let stored = cells[cell]
-            if stored == 0 { break }
-            if cellHashes[cell] == hash, equals(Int(stored) &- 1, bytes) { return Int(stored) &- 1 }
-            cell = (cell &+ 1) & mask
-        }
+        let key = Key(bytes)
+        let cell = find(key, bytes)
+        let stored = cells[2 &* cell &+ 1]
+        if stored != 0 { return Int(truncatingIfNeeded: stored & 0xFFFF_FFFF) &- 1 }
         let index = count
         arena.append(contentsOf: bytes)
         starts.append(UInt32(arena.count))
-        cells[cell] = UInt32(index &+ 1)
-        cellHashes[cell] = hash
-        if count &* 2 > cells.count { grow() }
+        cells[2 &* cell] = key.prefix
+        cells[2 &* cell &+ 1] = UInt64(key.tag) << 32 | UInt64(index &+ 1)
+        if count &* 2 > cellCount { grow() }
         return index
     }
 
     /// The number of `bytes`, or `nil` when they were never interned.
     func index(of bytes: UnsafeRawBufferPointer) -> Int? {
-        let hash = Self.hash(bytes)
-        let mask = cells.count &- 1
-        var cell = Int(hash) & mask
-        while true {
-            let stored = cells[cell]
-            if stored == 0 { return nil }
-            if cellHashes[cell] == hash, equals(Int(stored) &- 1, bytes) { return Int(stored) &- 1 }
-            cell = (cell &+ 1) & mask
-        }
+        let stored = cells[2 * find(Key(bytes), bytes) + 1]
+        return stored == 0 ? nil : Int(stored & 0xFFFF_FFFF) - 1
     }
 
     /// The number of the id `text`, or `nil`.
@@ -72,42 +62,72 @@ struct EntityInterner: Sendable, Hashable {
         return text.withUTF8 { index(of: UnsafeRawBufferPointer($0)) }
     }
 
+    /// The cell holding `bytes`, or the empty cell where they would go.
     @inline(__always)
-    private func equals(_ index: Int, _ bytes: UnsafeRawBufferPointer) -> Bool {
-        let start = Int(starts[index])
-        let end = Int(starts[index &+ 1])
-        guard end &- start == bytes.count else { return false }
-        return arena.withUnsafeBytes { arena in
-            var offset = 0
-            while offset < bytes.count {
-                if arena[start &+ offset] != bytes[offset] { return false }
-                offset &+= 1
+    private func find(_ key: Key, _ bytes: UnsafeRawBufferPointer) -> Int {
+        let mask = cellCount &- 1
+        var cell = Int(truncatingIfNeeded: key.hash) & mask
+        while true {
+            let stored = cells[2 &* cell &+ 1]
+            if stored == 0 { return cell }
+            if UInt32(truncatingIfNeeded: stored >> 32) == key.tag, cells[2 &* cell] == key.prefix,
+               bytes.count <= 8 || equals(Int(truncatingIfNeeded: stored & 0xFFFF_FFFF) &- 1, bytes) {
+                return cell
             }
-            return true
+            cell = (cell &+ 1) & mask
         }
     }
 
-    @inline(__always)
-    static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
-        var hash: UInt32 = 2_166_136_261
-        for byte in bytes { hash = (hash ^ UInt32(byte)) &* 16_777_619 }
-        return hash
+    private func equals(_ index: Int, _ bytes: UnsafeRawBufferPointer) -> Bool {
+        withBytes(of: index) { $0.elementsEqual(bytes) }
     }
 
-    /// Doubles the table and re-inserts every id by its stored hash.
+    /// Doubles the table and re-inserts every id, hashing it again from the arena.
     private mutating func grow() {
-        let capacity = cells.count * 2
-        var newCells = [UInt32](repeating: 0, count: capacity)
-        var newHashes = [UInt32](repeating: 0, count: capacity)
+        let capacity = cellCount * 2
+        var newCells = [UInt64](repeating: 0, count: 2 * capacity)
         let mask = capacity - 1
-        for old in cells.indices where cells[old] != 0 {
-            var cell = Int(cellHashes[old]) & mask
-            while newCells[cell] != 0 { cell = (cell + 1) & mask }
-            newCells[cell] = cells[old]
-            newHashes[cell] = cellHashes[old]
+        for index in 0 ..< count {
+            let key = withBytes(of: index) { Key($0) }
+            var cell = Int(truncatingIfNeeded: key.hash) & mask
+            while newCells[2 * cell + 1] != 0 { cell = (cell + 1) & mask }
+            newCells[2 * cell] = key.prefix
+            newCells[2 * cell + 1] = UInt64(key.tag) << 32 | UInt64(index + 1)
         }
         cells = newCells
-        cellHashes = newHashes
+    }
+
+    /// What the table keeps of an id: its hash, its first 8 bytes, and a tag of 24 hash bits
+    /// and its length (capped at 255), so a matching tag and prefix of an id of at most 8 bytes
+    /// is a matching id.
+    struct Key {
+        let hash: UInt64
+        let prefix: UInt64
+        let tag: UInt32
+
+        @inline(__always)
+        init(_ bytes: UnsafeRawBufferPointer) {
+            let count = bytes.count
+            var hash = UInt64(truncatingIfNeeded: count) &* 0x9E37_79B9_7F4A_7C15
+            var offset = 0
+            while offset &+ 8 <= count {
+                hash = (hash ^ bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) &* 0xBF58_476D_1CE4_E5B9
+                hash ^= hash >> 29
+                offset &+= 8
+            }
+            var tail: UInt64 = 0
+            var shift: UInt64 = 0
+            while offset < count {
+                tail |= UInt64(bytes[offset]) << shift
+                shift &+= 8
+                offset &+= 1
+            }
+            hash = (hash ^ tail) &* 0x94D0_49BB_1331_11EB
+            hash ^= hash >> 31
+            self.hash = hash
+            prefix = count >= 8 ? bytes.loadUnaligned(as: UInt64.self) : tail
+            tag = UInt32(truncatingIfNeeded: hash >> 40) << 8 | UInt32(min(count, 255))
+        }
     }
 }
 
@@ -117,7 +137,6 @@ extension EntityInterner {
         writer.writeFlat(arena)
         writer.writeFlat(starts)
         writer.writeFlat(cells)
-        writer.writeFlat(cellHashes)
     }
 
     /// Reads what ``encode(to:)`` wrote, checking that the blocks fit together.
@@ -126,10 +145,9 @@ extension EntityInterner {
         interner.arena = try reader.readFlat()
         interner.starts = try reader.readFlat()
         interner.cells = try reader.readFlat()
-        interner.cellHashes = try reader.readFlat()
-        let capacity = interner.cells.count
+        let capacity = interner.cellCount
         guard interner.starts.first == 0, interner.starts.last.map(Int.init) == interner.arena.count,
-              capacity >= 16, capacity & (capacity - 1) == 0, interner.cellHashes.count == capacity,
+              interner.cells.count % 2 == 0, capacity >= 16, capacity & (capacity - 1) == 0,
               interner.count * 2 <= capacity
         else {
             throw StateDecodingError(offset: reader.offset, reason: "inconsistent entity table")
