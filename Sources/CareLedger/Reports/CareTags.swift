@@ -1,4 +1,4 @@
-public import Ledger
+import Ledger
 
 /// The type tags of the eight event types, computed once and kept in stored properties, so a
 /// fold compares a record's header tag with a constant in a register.
