@@ -8,6 +8,9 @@ import Projections
 /// A challenge counts from the first event that names it — its `ProblemReported`, or, in a
 /// replay as of a time that leaves the report out, its first `IdeaAdvanced` — and has then
 /// reached `reported` (skipped stages count as passed).
+///
+/// The times are kept only by a table made ``timed`` (the funnel's): a fold that needs only
+/// stages (the KPI's) saves the memory and the cache misses of writing them.
 struct ChallengeProgress: Sendable, Hashable {
     /// A time not known: no such event was folded.
     static let noTime = Int64.min
@@ -15,18 +18,24 @@ struct ChallengeProgress: Sendable, Hashable {
     static let advancedStages = 5
     static let dropped = Stage.dropped.code
 
+    /// Whether the table keeps ``reportedAt`` and ``enteredAt``.
+    private(set) var timed: Bool
     private(set) var ids = EntityInterner()
     /// The furthest stage code reached (0, `reported`, until an advance), dropped excluded.
     private(set) var furthest: [UInt8] = []
     /// 1 when an `IdeaAdvanced` into `dropped` was folded.
     private(set) var droppedFlags: [UInt8] = []
-    /// `occurredAt` of the `ProblemReported`, or ``noTime``.
+    /// `occurredAt` of the `ProblemReported`, or ``noTime`` (empty unless ``timed``).
     private(set) var reportedAt: [Int64] = []
-    /// `occurredAt` of the `IdeaAdvanced` into each stage from screening (5 per challenge).
+    /// `occurredAt` of the `IdeaAdvanced` into each stage from screening (5 per challenge;
+    /// empty unless ``timed``).
     private(set) var enteredAt: [Int64] = []
 
     /// The number of challenges seen.
     var count: Int { ids.count }
+
+    /// An empty table that keeps times when `timed`.
+    init(timed: Bool) { self.timed = timed }
 
     @inline(__always)
     private mutating func index(of id: UnsafeRawBufferPointer) -> Int {
@@ -34,8 +43,10 @@ struct ChallengeProgress: Sendable, Hashable {
         if index == furthest.count {
             furthest.append(0)
             droppedFlags.append(0)
-            reportedAt.append(Self.noTime)
-            for _ in 0 ..< Self.advancedStages { enteredAt.append(Self.noTime) }
+            if timed {
+                reportedAt.append(Self.noTime)
+                for _ in 0 ..< Self.advancedStages { enteredAt.append(Self.noTime) }
+            }
         }
         return index
     }
@@ -44,7 +55,7 @@ struct ChallengeProgress: Sendable, Hashable {
     @inline(__always)
     mutating func foldReported(_ payload: inout PayloadReader, at time: Timestamp) throws(PayloadReader.Truncated) {
         let index = index(of: try payload.readIdentifier())
-        if reportedAt[index] == Self.noTime { reportedAt[index] = time.rawValue }
+        if timed && reportedAt[index] == Self.noTime { reportedAt[index] = time.rawValue }
     }
 
     /// Folds an `IdeaAdvanced` payload (`challenge`, `stage`) that happened at `time`.
@@ -59,6 +70,7 @@ struct ChallengeProgress: Sendable, Hashable {
             droppedFlags[index] = 1
         } else if stage >= 1 && stage < Self.dropped {
             if stage > before { furthest[index] = stage }
+            guard timed else { return (before, furthest[index]) }
             let slot = index &* Self.advancedStages &+ Int(stage) &- 1
             if enteredAt[slot] == Self.noTime { enteredAt[slot] = time.rawValue }
         }
@@ -68,19 +80,23 @@ struct ChallengeProgress: Sendable, Hashable {
     /// Whether the challenge numbered `index` was dropped.
     func isDropped(_ index: Int) -> Bool { droppedFlags[index] != 0 }
 
-    /// When the challenge numbered `index` entered `stage` (screening … implemented), or `nil`.
+    /// When the challenge numbered `index` entered `stage` (screening … implemented), or `nil`
+    /// (always `nil` unless ``timed``).
     func entered(_ index: Int, _ stage: Stage) -> Int64? {
+        guard timed else { return nil }
         let time = enteredAt[index * Self.advancedStages + Int(stage.code) - 1]
         return time == Self.noTime ? nil : time
     }
 
     /// When the challenge numbered `index` was reported, or `nil`.
     func reported(_ index: Int) -> Int64? {
-        reportedAt[index] == Self.noTime ? nil : reportedAt[index]
+        guard timed else { return nil }
+        return reportedAt[index] == Self.noTime ? nil : reportedAt[index]
     }
 
     /// Writes the table as flat blocks.
     func encode(to writer: inout ByteWriter) {
+        writer.write(UInt8(timed ? 1 : 0))
         ids.encode(to: &writer)
         writer.writeFlat(furthest)
         writer.writeFlat(droppedFlags)
@@ -90,13 +106,14 @@ struct ChallengeProgress: Sendable, Hashable {
 
     /// Reads what ``encode(to:)`` wrote.
     static func decode(from reader: inout ByteReader) throws -> ChallengeProgress {
-        var progress = ChallengeProgress()
+        var progress = ChallengeProgress(timed: try reader.read(UInt8.self) == 1)
         progress.ids = try EntityInterner.decode(from: &reader)
         let count = progress.ids.count
+        let timedCount = progress.timed ? count : 0
         progress.furthest = try reader.readFlat(count: count)
         progress.droppedFlags = try reader.readFlat(count: count)
-        progress.reportedAt = try reader.readFlat(count: count)
-        progress.enteredAt = try reader.readFlat(count: count * advancedStages)
+        progress.reportedAt = try reader.readFlat(count: timedCount)
+        progress.enteredAt = try reader.readFlat(count: timedCount * advancedStages)
         return progress
     }
 }

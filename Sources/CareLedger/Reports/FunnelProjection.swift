@@ -9,7 +9,7 @@ public import Projections
 public struct FunnelProjection: Projection {
     /// The challenges' progress, in flat columns.
     public struct State: Sendable, Hashable {
-        var challenges = ChallengeProgress()
+        var challenges = ChallengeProgress(timed: true)
     }
 
     let tags = CareTags()

@@ -18,7 +18,7 @@ public struct KPIProjection: Projection {
         var partnershipsFormed: UInt64 = 0
         var organisations = OrganisationDirectory()
         var persons = PersonDirectory()
-        var challenges = ChallengeProgress()
+        var challenges = ChallengeProgress(timed: false)
     }
 
     let tags = CareTags()
