@@ -2,6 +2,7 @@
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEMO_STORE ?= .build/demo-store
+DEMO_EVENTS ?= 50000
 
 .PHONY: all deps build test demo bench clean
 
@@ -17,17 +18,19 @@ deps:
 build: deps
 	$(SWIFT) build
 
-# Unit and integration tests, then the library example (so it can never rot).
+# Unit, integration and end-to-end tests, then the README's examples (so they can never rot).
 test: deps
 	$(SWIFT) build
 	$(SWIFT) test
-	rm -rf .build/example-test-store
+	rm -rf .build/example-test-store .build/service-example-store
 	$(SWIFT) run LedgerExample .build/example-test-store
+	$(SWIFT) run ServiceExample .build/service-example-store
 
+# A generated history imported into a new local store, the three reports, an audit, verify.
 demo: deps
-	$(SWIFT) build -c release --product LedgerExample
+	$(SWIFT) build -c release --product careledger
 	rm -rf $(DEMO_STORE)
-	$(SWIFT) run -c release LedgerExample $(DEMO_STORE)
+	.build/release/careledger demo --store $(DEMO_STORE) --events $(DEMO_EVENTS)
 
 bench: deps
 	$(SWIFT) package --package-path Benchmarks benchmark --no-progress

@@ -56,12 +56,18 @@ let package = Package(
             dependencies: [
                 "CareLedger", "Ledger", "Projections",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
             name: "ReliabilityWorker",
             dependencies: ["Ledger", "Projections"],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "ServiceExample",
+            dependencies: ["CareLedger", "Ledger"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -82,6 +88,11 @@ let package = Package(
         .testTarget(
             name: "ReliabilityTests",
             dependencies: ["Ledger", "Projections", "ReliabilityWorker"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CLITests",
+            dependencies: ["CareLedger", "careledger"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

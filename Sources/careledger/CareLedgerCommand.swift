@@ -13,7 +13,8 @@ struct CareLedgerCommand: AsyncParsableCommand {
             """,
         version: "0.2.0",
         subcommands: [
-            Verify.self, Stats.self,
+            ImportCommand.self, ExportCommand.self, ReportCommand.self, ExplainCommand.self, DiffCommand.self,
+            ReplayCommand.self, Verify.self, Stats.self, GenerateCommand.self, DemoCommand.self,
         ]
     )
 }

@@ -9,3 +9,9 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
     /// RFC 4180 CSV.
     case csv
 }
+
+/// `--format table|json|csv`.
+struct FormatOption: ParsableArguments {
+    @Option(help: "Output format: table, json or csv.")
+    var format: OutputFormat = .table
+}

@@ -11,7 +11,7 @@ public import Projections
 /// let why = try reports.explain(.staffTrained, asOf: .position(5_000))
 /// ```
 ///
-/// `CareStore` owns one (see `registerReports()`); tests and tools may make one over any
+/// `CareStore` owns one (``CareStore/reports``); tests and tools may make one over any
 /// ledger and engine. The projections are registered in catch-up mode: a report ``AsOf/now``
 /// first catches the engine up to the head.
 public final class CareReports: Sendable {

@@ -38,6 +38,8 @@ public final class CareStore: Sendable {
     public let ledger: Ledger
     /// The projection engine over ``ledger``, where the reports are registered.
     public let engine: ProjectionEngine
+    /// The built-in reports (KPI, funnel, geography), registered with ``engine`` on open.
+    public let reports: CareReports
     /// The hook that enforces the rules.
     let rules: RulesHook
 
@@ -56,8 +58,9 @@ public final class CareStore: Sendable {
         ledger.addAppendHook(rules)
         self.ledger = ledger
         self.rules = rules
-        self.engine = try await ProjectionEngine(ledger: ledger, configuration: configuration.engine)
-        try await registerReports()
+        let engine = try await ProjectionEngine(ledger: ledger, configuration: configuration.engine)
+        self.engine = engine
+        self.reports = try await CareReports(ledger: ledger, engine: engine)
     }
 
     /// Stops the engine's runner and closes the ledger: queued appends are committed, new ones

@@ -14,7 +14,7 @@ struct Verify: AsyncParsableCommand {
     var format: OutputFormat = .table
 
     func run() async throws {
-        let ledger = try options.openExisting()
+        let ledger = try options.openLedger()
         defer { ledger.close() }
         let report = try ledger.verify()
         switch format {
