@@ -7,6 +7,9 @@ internal import CLMDB
 /// and are valid until the transaction ends or, in a write transaction, until the next write.
 struct Transaction {
     let handle: OpaquePointer
+    /// The environment's budget of mapped blocks for long scans (`nil`: scans release
+    /// nothing). Unretained: the environment outlives its transactions.
+    var residency: Unmanaged<ScanResidency>? = nil
 
     /// The value stored under `key`, or `nil`; the bytes are borrowed from the map.
     @inline(__always)
@@ -55,8 +58,8 @@ struct WriteTransaction: ~Copyable {
     private let unmanagedGate: Unmanaged<TransactionGate>
     private var gate: TransactionGate { unmanagedGate.takeUnretainedValue() }
 
-    init(handle: OpaquePointer, gate: TransactionGate) {
-        self.transaction = Transaction(handle: handle)
+    init(handle: OpaquePointer, gate: TransactionGate, residency: Unmanaged<ScanResidency>? = nil) {
+        self.transaction = Transaction(handle: handle, residency: residency)
         self.unmanagedGate = .passUnretained(gate)
     }
 
@@ -89,7 +92,7 @@ struct WriteTransaction: ~Copyable {
             gate.leaveShared()
             throw StorageError(.init(rawValue: rc), operation: "mdb_txn_begin(nested)")
         }
-        return WriteTransaction(handle: child, gate: gate)
+        return WriteTransaction(handle: child, gate: gate, residency: transaction.residency)
     }
 
     /// Makes the transaction's writes durable (subject to the environment's sync mode).
