@@ -56,7 +56,7 @@ struct ReplaySummary {
         lines.append("")
         lines.append("### As-of queries")
         lines.append("")
-        lines.append("Milliseconds per query of one projection: median (p25–p75), max. Snapshots every \(asOfSnapshotInterval) events.")
+        lines.append("Milliseconds per query of one projection: median (p25–p75), max. Snapshots every \(asOfSnapshotInterval) events (kpi-counters: every \(EventCounters.snapshotInterval), its own interval).")
         lines.append("")
         lines.append("| benchmark | " + projectionNames.joined(separator: " | ") + " | peak RSS | of it: anonymous / file-backed | allocations / iteration |")
         lines.append("|---|" + String(repeating: "---:|", count: projectionNames.count + 3))
