@@ -107,4 +107,31 @@ struct ScanResidencyTests {
             #expect(try Self.scan(ledger).records == 4_000)
         }
     }
+
+    @Test("large values read in place count against the same budget; a write scope's reads count nothing")
+    func largeValuesCount() async throws {
+        try await TemporaryStore.with { store in
+            let ledger = try Self.open(store)
+            let table = try await ledger.table(named: "big")
+            let residency = ledger.environment.residency
+            for index in 0 ..< 4 {
+                let value = [UInt8](repeating: UInt8(index), count: 5 << 20)
+                try await ledger.write { scope in try scope.set(value, for: [UInt8(index)], in: table) }
+            }
+            try await ledger.write { scope in
+                let value = try #require(try [UInt8(0)].withUnsafeBytes { try scope.reader.value(for: $0, in: table) })
+                scope.reader.countMapped(value)
+            }
+            #expect(residency.heldBlocks == 0, "a write transaction's reads are never released")
+            for index in 0 ..< 4 {
+                let sum = try ledger.read { scope in
+                    let value = try #require(try [UInt8(index)].withUnsafeBytes { try scope.value(for: $0, in: table) })
+                    scope.countMapped(value)
+                    return value.reduce(0) { $0 + Int($1) }
+                }
+                #expect(sum == index * (5 << 20))
+                #expect(residency.heldBlocks > 0 && residency.heldBlocks <= residency.budgetBlocks)
+            }
+        }
+    }
 }

@@ -13,7 +13,7 @@ struct ReplaySummary {
     static let replays = [
         "replay-c-touch", "replay-c-walk", "replay-c-touch-releasing",
         "replay-all-2-threads", "replay-all-1-thread",
-        "replay-kpi-counters", "replay-funnel-stages", "replay-geo-distinct-members", "replay-no-op",
+        "replay-kpi-counters", "replay-funnel-stages", "replay-geo-distinct-members", "replay-no-op", "replay-no-op-unbounded",
     ]
     static let asOf = ["asof-position-snapshots", "asof-position-at-snapshots", "asof-position-no-snapshots", "asof-time"]
 

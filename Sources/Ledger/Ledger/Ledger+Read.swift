@@ -159,6 +159,16 @@ struct ScanPageReleaser: ~Copyable {
         enter(block, address: address, end: address &+ UInt(record.count))
     }
 
+    /// Counts every block of `bytes` (a value read in place, which may span many blocks).
+    mutating func note(spanning bytes: UnsafeRawBufferPointer) {
+        guard let base = bytes.baseAddress, bytes.count > 0 else { return }
+        let start = UInt(bitPattern: base)
+        let end = start &+ UInt(bytes.count)
+        for block in (start >> ScanResidency.blockShift) ... ((end &- 1) >> ScanResidency.blockShift) {
+            enter(block, address: start, end: end)
+        }
+    }
+
     private mutating func enter(_ block: UInt, address: UInt, end: UInt) {
         lastBlock = block
         lowest = Swift.min(lowest, address)

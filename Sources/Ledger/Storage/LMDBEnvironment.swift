@@ -138,7 +138,7 @@ final class LMDBEnvironment: @unchecked Sendable {
 
     /// Begins a write transaction. Only the writer thread calls this.
     func beginWrite() throws(StorageError) -> WriteTransaction {
-        WriteTransaction(handle: try begin(flags: 0), gate: gate, residency: .passUnretained(residency))
+        WriteTransaction(handle: try begin(flags: 0), gate: gate)
     }
 
     /// Begins a transaction holding the gate shared, adopting a map grown by another process.

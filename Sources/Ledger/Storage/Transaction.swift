@@ -8,7 +8,9 @@ internal import CLMDB
 struct Transaction {
     let handle: OpaquePointer
     /// The environment's budget of mapped blocks for long scans (`nil`: scans release
-    /// nothing). Unretained: the environment outlives its transactions.
+    /// nothing). Set for read-only transactions only: a write transaction's own changes live
+    /// in pages on the heap, not in the map, and must never be released. Unretained: the
+    /// environment outlives its transactions.
     var residency: Unmanaged<ScanResidency>? = nil
 
     /// The value stored under `key`, or `nil`; the bytes are borrowed from the map.
@@ -58,8 +60,8 @@ struct WriteTransaction: ~Copyable {
     private let unmanagedGate: Unmanaged<TransactionGate>
     private var gate: TransactionGate { unmanagedGate.takeUnretainedValue() }
 
-    init(handle: OpaquePointer, gate: TransactionGate, residency: Unmanaged<ScanResidency>? = nil) {
-        self.transaction = Transaction(handle: handle, residency: residency)
+    init(handle: OpaquePointer, gate: TransactionGate) {
+        self.transaction = Transaction(handle: handle)
         self.unmanagedGate = .passUnretained(gate)
     }
 
@@ -92,7 +94,7 @@ struct WriteTransaction: ~Copyable {
             gate.leaveShared()
             throw StorageError(.init(rawValue: rc), operation: "mdb_txn_begin(nested)")
         }
-        return WriteTransaction(handle: child, gate: gate, residency: transaction.residency)
+        return WriteTransaction(handle: child, gate: gate)
     }
 
     /// Makes the transaction's writes durable (subject to the environment's sync mode).
