@@ -37,6 +37,7 @@ import RawLMDB
 /// | `Replay: raw LMDB cursor walk only (C)` | context: the same walk reading no record byte (the floor of any replay) |
 /// | `Replay: raw LMDB cursor touching every byte, releasing pages (C)` | context: the baseline plus the ledger's unmapping of pages behind a long scan (what bounding the resident set costs) |
 /// | `Replay: all 3 projections, 2 threads` | `ProjectionEngine.replayAll()` of the three projections, `Configuration.threads` 2 |
+/// | `Replay: all 3 projections, 2 threads, mapping unbounded (context)` | the same with the ledger's `scanResidentBudget` out of reach: nothing unmapped, so reruns fault nothing (and the resident set grows to the store) |
 /// | `Replay: all 3 projections, 1 thread` | the same on one thread |
 /// | `Replay: <projection> alone` | `replayAll()` of one projection |
 /// | `Replay: no-op projection (engine floor)` | context: `replayAll()` of a projection that consumes every type and only counts: the engine's own cost |
@@ -79,6 +80,9 @@ let benchmarks: @Sendable () -> Void = {
         RAW_LMDB_SCAN_TOUCH_RELEASING, key: "replay-c-touch-releasing",
         name: "Replay: raw LMDB cursor touching every byte, releasing pages (C)")
     registerReplay(.all, threads: 2, key: "replay-all-2-threads", name: "Replay: all 3 projections, 2 threads")
+    registerReplay(
+        .all, threads: 2, key: "replay-all-2-threads-unbounded", name: "Replay: all 3 projections, 2 threads, mapping unbounded (context)",
+        scanResidentBudget: 1 << 50)
     registerReplay(.all, threads: 1, key: "replay-all-1-thread", name: "Replay: all 3 projections, 1 thread")
     registerReplay(.counters, threads: 1, key: "replay-kpi-counters", name: "Replay: kpi-counters alone")
     registerReplay(.stages, threads: 1, key: "replay-funnel-stages", name: "Replay: funnel-stages alone")
