@@ -49,7 +49,8 @@ final class ScanResidency: Sendable {
     /// A residency of at most `budget` bytes (rounded down to blocks, at least one block).
     init(budget: Int) {
         budgetBlocks = Swift.max(1, budget >> Self.blockShift)
-        state = Mutex(State(blocks: Dictionary(minimumCapacity: budgetBlocks + Self.batch * 4)))
+        // Room for the budget, but not for a budget set out of reach on purpose.
+        state = Mutex(State(blocks: Dictionary(minimumCapacity: Swift.min(budgetBlocks, 4_096) + Self.batch * 4)))
     }
 
     /// Records that a scan entered `blocks` (block numbers), which lie between the map
