@@ -47,4 +47,18 @@ public protocol Projection: Sendable {
     func encode(_ state: State, to writer: inout ByteWriter)
     /// Reads a state written by ``encode(_:to:)`` of the same ``version``.
     func decode(from reader: inout ByteReader) throws -> State
+    /// Events between two snapshots of this projection's state, or `nil` (the default) for
+    /// the engine's ``ProjectionEngine/Configuration/snapshotInterval``.
+    ///
+    /// An as-of query by position decodes the nearest snapshot and folds the events after
+    /// it, so it costs about one decode and half an interval of events; the snapshots take
+    /// one encoded state per interval in the store. A projection with a small state can
+    /// afford a short interval; one with a large state a longer one. Changing it takes
+    /// effect for snapshots written from then on (existing ones stay usable).
+    var snapshotInterval: UInt64? { get }
+}
+
+extension Projection {
+    /// The engine's ``ProjectionEngine/Configuration/snapshotInterval``.
+    public var snapshotInterval: UInt64? { nil }
 }

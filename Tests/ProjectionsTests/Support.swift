@@ -64,6 +64,9 @@ struct Totals: Projection {
 
     var name = "totals"
     var version: UInt32 = 1
+    /// This projection's own snapshot interval (`nil`: the engine's).
+    var every: UInt64? = nil
+    var snapshotInterval: UInt64? { every }
     /// Version 2 of the fold counts renames double, to tell a rebuild from a resume.
     var renameWeight: UInt64 { version >= 2 ? 2 : 1 }
     var eventTypes: [String] { ["Added", "Removed", "Renamed"] }

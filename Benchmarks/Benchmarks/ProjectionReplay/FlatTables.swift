@@ -117,29 +117,47 @@ struct ByteInterner: Sendable {
         return hash ^ (hash >> 29)
     }
 
-    /// Writes the entries (the arena and the offsets); the table is rebuilt on reading.
+    /// Writes the entries and the table as they are, in bulk: reading them back is a copy,
+    /// not a rebuild (see ``decode(from:)``).
     func encode(to writer: inout ByteWriter) {
-        writer.write(arena)
-        writer.writeLength(offsets.count)
-        for offset in offsets { writer.write(offset) }
+        writer.reserveCapacity(arena.count + offsets.count * 4 + cells.count * 8 + 16)
+        writer.writeArray(arena)
+        writer.writeArray(offsets)
+        writer.writeArray(cells)
     }
 
+    /// Reads what ``encode(to:)`` wrote, checking that every entry is where its offset says
+    /// and that the table is a power of two with room left and cells that point at entries.
     static func decode(from reader: inout ByteReader) throws -> ByteInterner {
         var interner = ByteInterner()
-        interner.arena = Array(try reader.readBytes())
-        let count = try reader.readLength()
-        interner.offsets.reserveCapacity(count)
-        for number in 0 ..< count {
-            let offset = try reader.read(UInt32.self)
-            guard Int(offset) + 6 <= interner.arena.count,
-                  interner.arena.withUnsafeBytes({ UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: Int(offset), as: UInt32.self)) }) == UInt32(number)
-            else { throw StateDecodingError(offset: reader.offset, reason: "interner entry \(number) is not where its offset says") }
-            interner.offsets.append(offset)
+        interner.arena = try reader.readArray(of: UInt8.self)
+        interner.offsets = try reader.readArray(of: UInt32.self)
+        interner.cells = try reader.readArray(of: UInt64.self)
+        let arenaCount = interner.arena.count
+        let valid = interner.arena.withUnsafeBytes { arena in
+            interner.offsets.withUnsafeBufferPointer { offsets in
+                for (number, offset) in offsets.enumerated() {
+                    let offset = Int(offset)
+                    guard offset + 6 <= arenaCount,
+                          UInt32(littleEndian: arena.loadUnaligned(fromByteOffset: offset, as: UInt32.self)) == UInt32(number),
+                          offset + 6 + Int(UInt16(littleEndian: arena.loadUnaligned(fromByteOffset: offset + 4, as: UInt16.self))) <= arenaCount
+                    else { return false }
+                }
+                return true
+            }
         }
-        // Room to grow by half again before the next rehash.
-        var capacity = 16
-        while count * 3 > capacity { capacity *= 2 }
-        interner.rehash(capacity: capacity)
+        guard valid else { throw StateDecodingError(offset: reader.offset, reason: "an interner entry is not where its offset says") }
+        let capacity = interner.cells.count
+        var used = 0
+        for cell in interner.cells where cell != 0 {
+            guard Int(truncatingIfNeeded: cell & 0xFFFF_FFFF) - 1 < arenaCount else {
+                throw StateDecodingError(offset: reader.offset, reason: "an interner cell points past the entries")
+            }
+            used += 1
+        }
+        guard capacity >= 16, capacity & (capacity - 1) == 0, used == interner.offsets.count, used * 2 <= capacity else {
+            throw StateDecodingError(offset: reader.offset, reason: "interner table of \(capacity) cells holding \(used) of \(interner.offsets.count) entries")
+        }
         return interner
     }
 }
@@ -176,10 +194,124 @@ struct UInt64Set: Sendable {
     /// The keys, in no particular order.
     var keys: [UInt64] { cells.filter { $0 != 0 } }
 
+    /// Writes the table as it is, in bulk.
+    func encode(to writer: inout ByteWriter) {
+        writer.writeArray(cells)
+    }
+
+    /// Reads what ``encode(to:)`` wrote: a copy of the table, checked to be a power of two
+    /// with room left.
+    static func decode(from reader: inout ByteReader) throws -> UInt64Set {
+        var set = UInt64Set()
+        set.cells = try reader.readArray(of: UInt64.self)
+        set.count = set.cells.reduce(0) { $1 == 0 ? $0 : $0 + 1 }
+        let capacity = set.cells.count
+        guard capacity >= 16, capacity & (capacity - 1) == 0, set.count * 2 <= capacity else {
+            throw StateDecodingError(offset: reader.offset, reason: "set table of \(capacity) cells holding \(set.count) keys")
+        }
+        return set
+    }
+
     private mutating func grow() {
         let old = cells
         cells = Array(repeating: 0, count: old.count * 2)
         count = 0
         for key in old where key != 0 { _ = insert(key) }
+    }
+}
+
+/// A map from non-zero 64-bit keys to bytes in two parallel open-addressed arrays (key 0
+/// marks an empty cell): no allocation per entry, and a snapshot is two bulk copies.
+struct UInt64ByteMap: Sendable, Equatable {
+    private var keys: [UInt64]
+    private var values: [UInt8]
+    private(set) var count = 0
+
+    /// A map with room for `capacity` entries before it grows.
+    init(capacity: Int = 8) {
+        var cells = 16
+        while capacity * 2 > cells { cells *= 2 }
+        keys = Array(repeating: 0, count: cells)
+        values = Array(repeating: 0, count: cells)
+    }
+
+    @inline(__always)
+    private static func home(_ key: UInt64, _ mask: Int) -> Int {
+        Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 32) & mask
+    }
+
+    /// The value of `key` (not 0), or `nil`; setting stores it.
+    subscript(key: UInt64) -> UInt8? {
+        get {
+            let mask = keys.count - 1
+            var cell = Self.home(key, mask)
+            while true {
+                let stored = keys[cell]
+                if stored == key { return values[cell] }
+                if stored == 0 { return nil }
+                cell = (cell + 1) & mask
+            }
+        }
+        set {
+            guard let newValue else { preconditionFailure("UInt64ByteMap does not remove") }
+            set(newValue, for: key)
+        }
+    }
+
+    @inline(__always)
+    mutating func set(_ value: UInt8, for key: UInt64) {
+        let mask = keys.count - 1
+        var cell = Self.home(key, mask)
+        while true {
+            let stored = keys[cell]
+            if stored == key { values[cell] = value; return }
+            if stored == 0 { break }
+            cell = (cell + 1) & mask
+        }
+        keys[cell] = key
+        values[cell] = value
+        count += 1
+        if count * 2 > keys.count { grow() }
+    }
+
+    /// Every value, in no particular order.
+    var allValues: [UInt8] { zip(keys, values).compactMap { $0.0 == 0 ? nil : $0.1 } }
+
+    private mutating func grow() {
+        let (oldKeys, oldValues) = (keys, values)
+        keys = Array(repeating: 0, count: oldKeys.count * 2)
+        values = Array(repeating: 0, count: oldKeys.count * 2)
+        count = 0
+        for (key, value) in zip(oldKeys, oldValues) where key != 0 { set(value, for: key) }
+    }
+
+    /// Equal when they map the same keys to the same values, however laid out.
+    static func == (a: UInt64ByteMap, b: UInt64ByteMap) -> Bool {
+        guard a.count == b.count else { return false }
+        for (key, value) in zip(a.keys, a.values) where key != 0 {
+            guard b[key] == value else { return false }
+        }
+        return true
+    }
+
+    /// Writes both arrays as they are, in bulk.
+    func encode(to writer: inout ByteWriter) {
+        writer.reserveCapacity(keys.count * 9 + 8)
+        writer.writeArray(keys)
+        writer.writeArray(values)
+    }
+
+    /// Reads what ``encode(to:)`` wrote: two copies, checked to be parallel arrays of a power
+    /// of two cells with room left.
+    static func decode(from reader: inout ByteReader) throws -> UInt64ByteMap {
+        var map = UInt64ByteMap()
+        map.keys = try reader.readArray(of: UInt64.self)
+        map.values = try reader.readArray(of: UInt8.self)
+        map.count = map.keys.reduce(0) { $1 == 0 ? $0 : $0 + 1 }
+        let capacity = map.keys.count
+        guard capacity >= 16, capacity & (capacity - 1) == 0, map.values.count == capacity, map.count * 2 <= capacity else {
+            throw StateDecodingError(offset: reader.offset, reason: "map of \(capacity) keys, \(map.values.count) values, \(map.count) entries")
+        }
+        return map
     }
 }

@@ -37,9 +37,11 @@ import RawLMDB
 /// | `Replay: raw LMDB cursor walk only (C)` | context: the same walk reading no record byte (the floor of any replay) |
 /// | `Replay: raw LMDB cursor touching every byte, releasing pages (C)` | context: the baseline plus the ledger's unmapping of pages behind a long scan (what bounding the resident set costs) |
 /// | `Replay: all 3 projections, 2 threads` | `ProjectionEngine.replayAll()` of the three projections, `Configuration.threads` 2 |
+/// | `Replay: all 3 projections, 2 threads, mapping unbounded (context)` | the same with the ledger's `scanResidentBudget` out of reach: nothing unmapped, so reruns fault nothing (and the resident set grows to the store) |
 /// | `Replay: all 3 projections, 1 thread` | the same on one thread |
 /// | `Replay: <projection> alone` | `replayAll()` of one projection |
 /// | `Replay: no-op projection (engine floor)` | context: `replayAll()` of a projection that consumes every type and only counts: the engine's own cost |
+/// | `Replay: no-op projection, mapping unbounded (context)` | the same with the ledger's `scanResidentBudget` out of reach, so the scan unmaps nothing and reruns fault nothing: what bounding the resident set costs the engine |
 /// | `As-of position: at snapshots (restore only)` | context: as the next, at positions that are multiples of the snapshot interval, so a query only finds and decodes a snapshot |
 /// | `As-of position: random, with snapshots` | `state(of:asOf: .position(p))` of each projection at one random `p`, snapshots every 50 000 events (made by one `catchUp()` in the setup of the first as-of benchmark, then kept in the store) |
 /// | `As-of position: random, no snapshots` | the same for projections that have no snapshots: each folds from position 1 |
@@ -78,11 +80,17 @@ let benchmarks: @Sendable () -> Void = {
         RAW_LMDB_SCAN_TOUCH_RELEASING, key: "replay-c-touch-releasing",
         name: "Replay: raw LMDB cursor touching every byte, releasing pages (C)")
     registerReplay(.all, threads: 2, key: "replay-all-2-threads", name: "Replay: all 3 projections, 2 threads")
+    registerReplay(
+        .all, threads: 2, key: "replay-all-2-threads-unbounded", name: "Replay: all 3 projections, 2 threads, mapping unbounded (context)",
+        scanResidentBudget: 1 << 50)
     registerReplay(.all, threads: 1, key: "replay-all-1-thread", name: "Replay: all 3 projections, 1 thread")
     registerReplay(.counters, threads: 1, key: "replay-kpi-counters", name: "Replay: kpi-counters alone")
     registerReplay(.stages, threads: 1, key: "replay-funnel-stages", name: "Replay: funnel-stages alone")
     registerReplay(.members, threads: 1, key: "replay-geo-distinct-members", name: "Replay: geo-distinct-members alone")
     registerReplay(.noOp, threads: 1, key: "replay-no-op", name: "Replay: no-op projection (engine floor)")
+    registerReplay(
+        .noOp, threads: 1, key: "replay-no-op-unbounded", name: "Replay: no-op projection, mapping unbounded (context)",
+        scanResidentBudget: 1 << 50)
     registerAsOf(.positionWithSnapshots)
     registerAsOf(.positionAtSnapshots)
     registerAsOf(.positionWithoutSnapshots)
@@ -227,10 +235,11 @@ final class EngineFixture {
     var stages: ProjectionHandle<StageTracker>?
     var members: ProjectionHandle<DistinctMembers>?
 
-    /// Opens the store (generating it if needed) and an engine with `threads` and `snapshotInterval`.
-    func open(threads: Int, snapshotInterval: UInt64 = 0) async throws -> ProjectionEngine {
+    /// Opens the store (generating it if needed) and an engine with `threads` and
+    /// `snapshotInterval`; `scanResidentBudget` overrides the ledger's bound on the mapping.
+    func open(threads: Int, snapshotInterval: UInt64 = 0, scanResidentBudget: Int? = nil) async throws -> ProjectionEngine {
         try await ReplayStore.ensure()
-        let ledger = try ReplayStore.open()
+        let ledger = try ReplayStore.open(scanResidentBudget: scanResidentBudget)
         var configuration = ProjectionEngine.Configuration()
         configuration.threads = threads
         configuration.snapshotInterval = snapshotInterval
@@ -261,7 +270,7 @@ final class EngineFixture {
 }
 
 /// `Replay: …`: one `replayAll()` of the selected projections per iteration.
-func registerReplay(_ selection: Selection, threads: Int, key: String, name: String) {
+func registerReplay(_ selection: Selection, threads: Int, key: String, name: String, scanResidentBudget: Int? = nil) {
     let fixture = EngineFixture()
     let rates = Rates(key: key, name: name, eventsPerIteration: ReplayStore.events)
     let budget = Budget.replay
@@ -288,7 +297,7 @@ func registerReplay(_ selection: Selection, threads: Int, key: String, name: Str
             probe.finish(into: rates, benchmark, mallocsAfter: mallocs, cpuAfter: cpu)
         },
         setup: {
-            _ = try await fixture.open(threads: threads)
+            _ = try await fixture.open(threads: threads, scanResidentBudget: scanResidentBudget)
             try await fixture.register(selection)
         },
         teardown: {

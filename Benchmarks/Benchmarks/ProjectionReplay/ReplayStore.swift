@@ -63,9 +63,11 @@ enum ReplayStore {
         return try await generate()
     }
 
-    /// Opens the (existing) store.
-    static func open() throws -> Ledger {
-        try Ledger(path: path, configuration: configuration())
+    /// Opens the (existing) store; `scanResidentBudget` overrides the ledger's default.
+    static func open(scanResidentBudget: Int? = nil) throws -> Ledger {
+        var configuration = configuration()
+        if let scanResidentBudget { configuration.scanResidentBudget = scanResidentBudget }
+        return try Ledger(path: path, configuration: configuration)
     }
 
     /// The size of the store's data file.

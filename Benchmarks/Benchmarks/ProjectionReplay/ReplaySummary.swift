@@ -12,8 +12,8 @@ struct ReplaySummary {
     /// Replays (and context scans) in table order, compared with ``baseline``.
     static let replays = [
         "replay-c-touch", "replay-c-walk", "replay-c-touch-releasing",
-        "replay-all-2-threads", "replay-all-1-thread",
-        "replay-kpi-counters", "replay-funnel-stages", "replay-geo-distinct-members", "replay-no-op",
+        "replay-all-2-threads", "replay-all-2-threads-unbounded", "replay-all-1-thread",
+        "replay-kpi-counters", "replay-funnel-stages", "replay-geo-distinct-members", "replay-no-op", "replay-no-op-unbounded",
     ]
     static let asOf = ["asof-position-snapshots", "asof-position-at-snapshots", "asof-position-no-snapshots", "asof-time"]
 
@@ -56,7 +56,7 @@ struct ReplaySummary {
         lines.append("")
         lines.append("### As-of queries")
         lines.append("")
-        lines.append("Milliseconds per query of one projection: median (p25–p75), max. Snapshots every \(asOfSnapshotInterval) events.")
+        lines.append("Milliseconds per query of one projection: median (p25–p75), max. Snapshots every \(asOfSnapshotInterval) events (kpi-counters: every \(EventCounters.snapshotInterval), its own interval).")
         lines.append("")
         lines.append("| benchmark | " + projectionNames.joined(separator: " | ") + " | peak RSS | of it: anonymous / file-backed | allocations / iteration |")
         lines.append("|---|" + String(repeating: "---:|", count: projectionNames.count + 3))
@@ -104,6 +104,10 @@ struct ReplaySummary {
             lines.append("| full replay (3 projections, 2 threads) ≥ 25% of the C scan (issue) | \(Self.percent(ratio)) | \(met(ratio >= 0.25)) |")
             lines.append("| stretch: ≥ 50% | \(Self.percent(ratio)) | \(met(ratio >= 0.5)) |")
             lines.append("| project goal: ≥ 100% | \(Self.percent(ratio)) | \(met(ratio >= 1)) |")
+        }
+        if let unbounded = entries["replay-all-2-threads-unbounded"], let baseline = entries[Self.baseline], baseline.p50 > 0 {
+            let peak = unbounded.extra("peakResident.max").map { ", peak RSS \(Self.megabytes($0))" } ?? ""
+            lines.append("| … the same with the mapping unbounded (`scanResidentBudget` out of reach\(peak)) | \(Self.percent(unbounded.p50 / baseline.p50)) | (context) |")
         }
         if let two = entries[Self.fullReplay], let one = entries[Self.oneThread], one.p50 > 0 {
             lines.append("| 2 threads over 1 thread | \(String(format: "%.2f×", two.p50 / one.p50)) | (context) |")

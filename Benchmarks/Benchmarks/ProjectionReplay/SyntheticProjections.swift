@@ -65,8 +65,14 @@ struct EventCounters: Projection {
 
     var suffix = ""
     var name: String { "kpi-counters" + suffix }
-    var version: UInt32 { 1 }
+    /// 2: same fold, rebuilt so that stores made before get its snapshots every 10,000 events.
+    var version: UInt32 { 2 }
     var eventTypes: [String] { EventKind.allCases.map(\.name) }
+    /// A state of under 1 kB: a snapshot every 10,000 events costs the store 1 MB per 10 M
+    /// events and bounds an as-of query's fold to 10,000 events (the others keep the
+    /// engine's interval, ``asOfSnapshotInterval``, since their snapshots are megabytes).
+    var snapshotInterval: UInt64? { EventCounters.snapshotInterval }
+    static let snapshotInterval: UInt64 = 10_000
 
     func initialState() -> State { State() }
 
@@ -121,7 +127,7 @@ struct EventCounters: Projection {
 /// participant (100 k).
 struct StageTracker: Projection {
     struct State: Sendable, Equatable {
-        var stages: [UInt64: UInt8] = [:]
+        var stages = UInt64ByteMap()
     }
 
     struct Summary: Equatable {
@@ -131,7 +137,8 @@ struct StageTracker: Projection {
 
     var suffix = ""
     var name: String { "funnel-stages" + suffix }
-    var version: UInt32 { 1 }
+    /// 2: the state is a flat table written in bulk (1 wrote entry by entry).
+    var version: UInt32 { 2 }
     var eventTypes: [String] { [EventKind.participantJoined.name, EventKind.stageAdvanced.name, EventKind.stageReverted.name] }
 
     func initialState() -> State { State() }
@@ -142,31 +149,21 @@ struct StageTracker: Projection {
         let entity = UInt64(littleEndian: payload.loadUnaligned(fromByteOffset: History.entityOffset, as: UInt64.self))
         let stage: UInt8 = event.typeTag == ReplayTags.participantJoined
             ? 0 : UInt8(truncatingIfNeeded: UInt32(littleEndian: payload.loadUnaligned(as: UInt32.self)))
-        state.stages[entity] = stage
+        state.stages.set(stage, for: entity)
     }
 
     func encode(_ state: State, to writer: inout ByteWriter) {
-        writer.writeLength(state.stages.count)
-        for (entity, stage) in state.stages {
-            writer.write(entity)
-            writer.write(stage)
-        }
+        state.stages.encode(to: &writer)
     }
 
     func decode(from reader: inout ByteReader) throws -> State {
-        let count = try reader.readLength()
-        var stages = [UInt64: UInt8](minimumCapacity: count)
-        for _ in 0 ..< count {
-            let entity = try reader.read(UInt64.self)
-            stages[entity] = try reader.read(UInt8.self)
-        }
-        return State(stages: stages)
+        State(stages: try UInt64ByteMap.decode(from: &reader))
     }
 
     /// Participants per stage, and the median stage.
     static func summary(_ state: State) -> Summary {
         var perStage = [Int](repeating: 0, count: 8)
-        for stage in state.stages.values { perStage[Int(stage & 7)] += 1 }
+        for stage in state.stages.allValues { perStage[Int(stage & 7)] += 1 }
         var seen = 0
         var median = 0
         for (stage, count) in perStage.enumerated() {
@@ -202,7 +199,8 @@ struct DistinctMembers: Projection {
 
     var suffix = ""
     var name: String { "geo-distinct-members" + suffix }
-    var version: UInt32 { 1 }
+    /// 2: the tables are written in bulk as laid out (1 wrote entries and rebuilt the tables).
+    var version: UInt32 { 2 }
     var eventTypes: [String] {
         [EventKind.participantJoined.name, EventKind.regionChanged.name, EventKind.sessionAttended.name, EventKind.contributionLogged.name]
     }
@@ -220,29 +218,24 @@ struct DistinctMembers: Projection {
         }
     }
 
+    /// Every part in bulk, as laid out in memory: decoding is a few copies and checks, not
+    /// a rebuild of the tables (what keeps an as-of query from a snapshot fast).
     func encode(_ state: State, to writer: inout ByteWriter) {
         state.regions.encode(to: &writer)
         state.members.encode(to: &writer)
-        let keys = state.pairs.keys
-        writer.writeLength(keys.count)
-        for key in keys { writer.write(key) }
+        state.pairs.encode(to: &writer)
+        writer.writeArray(state.perRegion)
     }
 
     func decode(from reader: inout ByteReader) throws -> State {
         var state = State()
         state.regions = try ByteInterner.decode(from: &reader)
         state.members = try ByteInterner.decode(from: &reader)
-        state.perRegion = Array(repeating: 0, count: state.regions.count)
-        let count = try reader.readLength()
-        state.pairs = UInt64Set(capacity: count + count / 2)
-        for _ in 0 ..< count {
-            let key = try reader.read(UInt64.self)
-            let region = Int(key >> 32) - 1
-            guard region >= 0, region < state.perRegion.count, state.pairs.insert(key) else {
-                throw StateDecodingError(offset: reader.offset, reason: "bad or repeated (region, member) pair")
-            }
-            state.perRegion[region] += 1
-        }
+        state.pairs = try UInt64Set.decode(from: &reader)
+        state.perRegion = try reader.readArray(of: UInt32.self)
+        guard state.perRegion.count == state.regions.count,
+              state.perRegion.reduce(0, { $0 + Int($1) }) == state.pairs.count
+        else { throw StateDecodingError(offset: reader.offset, reason: "distinct members per region do not add up to the pairs") }
         return state
     }
 

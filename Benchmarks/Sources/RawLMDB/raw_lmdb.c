@@ -225,42 +225,54 @@ static inline uint64_t sum_words(const unsigned char *p, size_t n) {
     return sum;
 }
 
-/* The ledger's ScanPageReleaser, in C (see Sources/Ledger/Ledger/Ledger+Read.swift). */
-enum { release_threshold = 64 << 20, release_interval = 65536, release_lag = 2 };
+/* The ledger's ScanPageReleaser and ScanResidency, in C (see Sources/Ledger/Ledger/Ledger+Read.swift
+ * and Sources/Ledger/Storage/ScanResidency.swift): the scan reports the 2 MiB blocks of the map
+ * it enters, eight at a time; beyond a budget of 64 MiB of blocks the least recently used are
+ * unmapped with MADV_DONTNEED. */
+enum { block_shift = 21, release_budget_blocks = 32, release_batch = 8 };
 
 struct page_releaser {
     uintptr_t page_mask;
-    uint64_t scanned;
-    unsigned in_interval;
-    uintptr_t lowest, highest;
-    uintptr_t ranges[release_lag + 1][2];
-    unsigned count;
+    uint64_t clock;
+    uintptr_t held[release_budget_blocks + release_batch];
+    uint64_t used[release_budget_blocks + release_batch];
+    unsigned held_count;
+    uintptr_t batch[release_batch];
+    unsigned batch_count;
+    uintptr_t last_block, lowest, highest;
 };
 
-static void releaser_close_interval(struct page_releaser *r) {
-    if (r->highest > r->lowest) {
-        r->ranges[r->count][0] = r->lowest;
-        r->ranges[r->count][1] = r->highest;
-        r->count++;
+static void releaser_flush(struct page_releaser *r) {
+    for (unsigned i = 0; i < r->batch_count; i++) {
+        unsigned j = 0;
+        while (j < r->held_count && r->held[j] != r->batch[i]) j++;
+        if (j == r->held_count) r->held[r->held_count++] = r->batch[i];
+        r->used[j] = ++r->clock;
     }
-    r->in_interval = 0;
-    r->lowest = UINTPTR_MAX;
-    r->highest = 0;
-    if (r->count <= release_lag) return;
-    uintptr_t low = r->ranges[0][0], high = r->ranges[0][1];
-    memmove(r->ranges[0], r->ranges[1], sizeof r->ranges[0] * (r->count - 1));
-    r->count--;
-    if (r->scanned <= release_threshold) return;
-    uintptr_t start = low & r->page_mask, end = high & r->page_mask;
-    if (end > start) madvise((void *)start, end - start, MADV_DONTNEED);
+    r->batch_count = 0;
+    r->last_block = UINTPTR_MAX;
+    while (r->held_count > release_budget_blocks) {
+        unsigned oldest = 0;
+        for (unsigned j = 1; j < r->held_count; j++) if (r->used[j] < r->used[oldest]) oldest = j;
+        uintptr_t start = r->held[oldest] << block_shift, end = (r->held[oldest] + 1) << block_shift;
+        if (start < (r->lowest & r->page_mask)) start = r->lowest & r->page_mask;
+        if (end > ((r->highest + ~r->page_mask) & r->page_mask)) end = (r->highest + ~r->page_mask) & r->page_mask;
+        if (end > start) madvise((void *)start, end - start, MADV_DONTNEED);
+        r->held_count--;
+        r->held[oldest] = r->held[r->held_count];
+        r->used[oldest] = r->used[r->held_count];
+    }
 }
 
 static inline void releaser_note(struct page_releaser *r, const void *data, size_t size) {
-    r->scanned += size;
-    uintptr_t address = (uintptr_t)data;
+    uintptr_t address = (uintptr_t)data, block = address >> block_shift;
+    if (block == r->last_block) return;
+    r->last_block = block;
     if (address < r->lowest) r->lowest = address;
-    if (address > r->highest) r->highest = address;
-    if (++r->in_interval == release_interval) releaser_close_interval(r);
+    if (address + size > r->highest) r->highest = address + size;
+    for (unsigned i = 0; i < r->batch_count; i++) if (r->batch[i] == block) return;
+    r->batch[r->batch_count++] = block;
+    if (r->batch_count == release_batch) releaser_flush(r);
 }
 
 int raw_lmdb_reader_scan(raw_lmdb_reader *reader, int mode, raw_lmdb_scan_result *result) {
@@ -269,7 +281,7 @@ int raw_lmdb_reader_scan(raw_lmdb_reader *reader, int mode, raw_lmdb_scan_result
     int rc = mdb_txn_begin(reader->env, NULL, MDB_RDONLY, &txn);
     if (rc != 0) return rc;
     if ((rc = mdb_cursor_open(txn, reader->log, &cursor)) != 0) { mdb_txn_abort(txn); return rc; }
-    struct page_releaser releaser = { .page_mask = reader->page_mask, .lowest = UINTPTR_MAX };
+    struct page_releaser releaser = { .page_mask = reader->page_mask, .lowest = UINTPTR_MAX, .last_block = UINTPTR_MAX };
     uint64_t records = 0, bytes = 0, checksum = 0;
     MDB_val key, value;
     rc = mdb_cursor_get(cursor, &key, &value, MDB_FIRST);
@@ -289,6 +301,7 @@ int raw_lmdb_reader_scan(raw_lmdb_reader *reader, int mode, raw_lmdb_scan_result
         }
         rc = mdb_cursor_get(cursor, &key, &value, MDB_NEXT);
     }
+    if (mode == RAW_LMDB_SCAN_TOUCH_RELEASING) releaser_flush(&releaser);
     mdb_cursor_close(cursor);
     mdb_txn_abort(txn);
     if (rc != MDB_NOTFOUND) return rc;

@@ -73,7 +73,8 @@ extension Ledger {
         var last = start - 1
         guard start <= end else { return last }
         let group = 16
-        var pages = ScanPageReleaser()
+        var pages = ScanPageReleaser(txn.residency)
+        defer { pages.flush() }
         try txn.withCursor(layout.log) { cursor in
             try withUnsafeTemporaryAllocation(of: UnsafeRawBufferPointer.self, capacity: group) { values in
                 var entry = try withBigEndianBytes(of: start) { try cursor.seek(atLeast: $0) }
@@ -130,45 +131,59 @@ extension Ledger {
     }
 }
 
-/// Keeps a long scan's resident set bounded: once a scan has read ``threshold`` bytes of
-/// records, the pages of records read more than ``lag`` intervals ago are unmapped (they stay
-/// in the page cache; touching them again maps them back at the cost of a page fault).
-///
-/// The lag lets another pass over the same range on another thread (see the projection
-/// engine's parallel folds) run somewhat behind without its pages being taken away.
-struct ScanPageReleaser {
-    /// Bytes a scan reads before it starts releasing pages.
-    static let threshold = 64 << 20
-    /// Records per interval.
-    static let interval = 65_536
-    /// Intervals kept mapped behind the scan.
-    static let lag = 2
-
-    private var scanned = 0
-    private var inInterval = 0
+/// What one scan reports to its environment's ``ScanResidency``: the 2 MiB blocks of the map
+/// its records lie in, a few at a time, so that the blocks all scans have mapped stay within
+/// one budget (the least recently used are unmapped beyond it). Per record it compares the
+/// record's block with the last one; the rest happens once per block entered.
+struct ScanPageReleaser: ~Copyable {
+    private let residency: ScanResidency?
+    private let blocks: UnsafeMutableBufferPointer<UInt>
+    private var count = 0
+    private var lastBlock = UInt.max
     private var lowest = UInt.max
     private var highest: UInt = 0
-    private var ranges: [(UInt, UInt)] = []
+
+    init(_ residency: Unmanaged<ScanResidency>?) {
+        self.residency = residency?.takeUnretainedValue()
+        blocks = .allocate(capacity: ScanResidency.batch)
+    }
+
+    deinit { blocks.deallocate() }
 
     /// Counts one record the scan has read.
     @inline(__always)
     mutating func note(_ record: UnsafeRawBufferPointer) {
-        scanned &+= record.count
         let address = UInt(bitPattern: record.baseAddress)
-        lowest = Swift.min(lowest, address)
-        highest = Swift.max(highest, address)
-        inInterval += 1
-        if inInterval == Self.interval { closeInterval() }
+        let block = address >> ScanResidency.blockShift
+        if block == lastBlock { return }
+        enter(block, address: address, end: address &+ UInt(record.count))
     }
 
-    private mutating func closeInterval() {
-        if highest > lowest { ranges.append((lowest, highest)) }
-        inInterval = 0
-        lowest = .max
-        highest = 0
-        guard ranges.count > Self.lag else { return }
-        let (low, high) = ranges.removeFirst()
-        guard scanned > Self.threshold, let from = UnsafeRawPointer(bitPattern: low), let to = UnsafeRawPointer(bitPattern: high) else { return }
-        releaseMappedPages(from: from, to: to)
+    /// Counts every block of `bytes` (a value read in place, which may span many blocks).
+    mutating func note(spanning bytes: UnsafeRawBufferPointer) {
+        guard let base = bytes.baseAddress, bytes.count > 0 else { return }
+        let start = UInt(bitPattern: base)
+        let end = start &+ UInt(bytes.count)
+        for block in (start >> ScanResidency.blockShift) ... ((end &- 1) >> ScanResidency.blockShift) {
+            enter(block, address: start, end: end)
+        }
+    }
+
+    private mutating func enter(_ block: UInt, address: UInt, end: UInt) {
+        lastBlock = block
+        lowest = Swift.min(lowest, address)
+        highest = Swift.max(highest, end)
+        for index in 0 ..< count where blocks[index] == block { return }
+        blocks[count] = block
+        count += 1
+        if count == ScanResidency.batch { flush() }
+    }
+
+    /// Reports the blocks entered since the last report. Call while the transaction is open.
+    mutating func flush() {
+        guard count > 0 else { return }
+        residency?.use(UnsafeMutableBufferPointer(rebasing: blocks[0 ..< count]), lowest: lowest, highest: highest)
+        count = 0
+        lastBlock = .max
     }
 }

@@ -39,6 +39,13 @@ public final class Ledger: Sendable {
         public var maximumReaders: Int = 126
         /// Whether a commit is on disk when an append returns. Default ``Durability/full``.
         public var durability: Durability = .full
+        /// The most bytes of the store's memory map that record scans (``Ledger/forEachRecord(from:through:_:)``,
+        /// and so every projection fold) keep mapped at once, all scans together. Beyond it,
+        /// the parts of the map the scans used least recently are unmapped: they stay in the
+        /// operating system's page cache and cost a page fault when read again. This bounds
+        /// the resident set of a replay, however long the log. Default 64 MiB; counted in
+        /// blocks of 2 MiB, at least one.
+        public var scanResidentBudget: Int = 64 << 20
         /// The sizes the ledger accepts.
         public var limits = LedgerLimits()
         /// The most tables (``Ledger/table(named:)``) this ledger can open.
@@ -71,7 +78,8 @@ public final class Ledger: Sendable {
         let options = StorageOptions(
             initialMapSize: configuration.initialMapSize, maximumMapSize: configuration.maximumMapSize,
             maximumReaders: configuration.maximumReaders, durability: configuration.durability,
-            databases: StoreLayout.names.count + configuration.maximumTables)
+            databases: StoreLayout.names.count + configuration.maximumTables,
+            scanResidentBudget: configuration.scanResidentBudget)
         let environment: LMDBEnvironment
         do {
             environment = try OpenStores.shared.open(path) { () throws(StorageError) in

@@ -48,18 +48,3 @@ func withValue<T, E: Error>(
     var value = MDB_val(mv_size: bytes.count, mv_data: UnsafeMutableRawPointer(mutating: bytes.baseAddress))
     return try body(&value)
 }
-
-/// Drops this process's mapping of the memory-mapped pages spanning `lower..<upper`, which a
-/// long scan has finished with: the pages stay in the operating system's cache and are mapped
-/// again on the next access, but the process's resident set stays bounded by what a scan holds
-/// at once instead of growing to the size of the store.
-///
-/// Safe for LMDB's read-only shared mapping: `MADV_DONTNEED` on a file-backed shared mapping
-/// never discards data.
-func releaseMappedPages(from lower: UnsafeRawPointer, to upper: UnsafeRawPointer) {
-    let page = UInt(sysconf(Int32(_SC_PAGESIZE)))
-    let start = UInt(bitPattern: lower) & ~(page - 1)
-    let end = UInt(bitPattern: upper) & ~(page - 1)  // keep the page the scan is in
-    guard end > start, let address = UnsafeMutableRawPointer(bitPattern: start) else { return }
-    _ = madvise(address, Int(end - start), Int32(MADV_DONTNEED))
-}

@@ -24,6 +24,8 @@ struct StorageOptions: Sendable {
     var maximumReaders: Int
     var durability: Durability
     var databases: Int = 16
+    /// Bytes of the map long scans keep mapped at most, together (see ``ScanResidency``).
+    var scanResidentBudget: Int = 64 << 20
 }
 
 /// The LMDB environment of one store directory: the memory map, its size, and the
@@ -37,6 +39,8 @@ final class LMDBEnvironment: @unchecked Sendable {
     let handle: OpaquePointer
     let path: String
     let gate = TransactionGate()
+    /// What long scans keep mapped; forgotten when the map is resized.
+    let residency: ScanResidency
     let maximumMapSize: Int
     /// Called once the environment is closed; set before the environment is shared.
     var onClose: (@Sendable () -> Void)?
@@ -85,6 +89,7 @@ final class LMDBEnvironment: @unchecked Sendable {
         }
         self.handle = env
         self.path = directory
+        self.residency = ScanResidency(budget: options.scanResidentBudget)
         self.maximumMapSize = max(options.maximumMapSize, options.initialMapSize)
     }
 
@@ -128,7 +133,7 @@ final class LMDBEnvironment: @unchecked Sendable {
             mdb_txn_abort(txn)
             gate.leaveShared()
         }
-        return try body(Transaction(handle: txn))
+        return try body(Transaction(handle: txn, residency: .passUnretained(residency)))
     }
 
     /// Begins a write transaction. Only the writer thread calls this.
@@ -149,6 +154,7 @@ final class LMDBEnvironment: @unchecked Sendable {
             }
             try gate.withExclusiveAccess { () throws(StorageError) in
                 try lmdb("mdb_env_set_mapsize(adopt)") { mdb_env_set_mapsize(handle, 0) }
+                residency.forget()
             }
         }
     }
@@ -167,6 +173,7 @@ final class LMDBEnvironment: @unchecked Sendable {
             let wanted = max(current * 2, current + needed)
             let size = min(wanted, maximumMapSize)
             try lmdb("mdb_env_set_mapsize") { mdb_env_set_mapsize(handle, size) }
+            residency.forget()
             return size
         }
     }

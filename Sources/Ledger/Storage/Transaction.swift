@@ -7,6 +7,11 @@ internal import CLMDB
 /// and are valid until the transaction ends or, in a write transaction, until the next write.
 struct Transaction {
     let handle: OpaquePointer
+    /// The environment's budget of mapped blocks for long scans (`nil`: scans release
+    /// nothing). Set for read-only transactions only: a write transaction's own changes live
+    /// in pages on the heap, not in the map, and must never be released. Unretained: the
+    /// environment outlives its transactions.
+    var residency: Unmanaged<ScanResidency>? = nil
 
     /// The value stored under `key`, or `nil`; the bytes are borrowed from the map.
     @inline(__always)

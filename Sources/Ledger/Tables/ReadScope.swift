@@ -50,6 +50,22 @@ public struct ReadScope {
         }
     }
 
+    /// Counts `bytes` against the ledger's bound on the mapped part of the store
+    /// (`Configuration.scanResidentBudget`), as record scans count the records they read, so
+    /// that reading many large values in place (the projection engine's snapshots) keeps the
+    /// resident set bounded too. Does nothing in a write scope's reader.
+    ///
+    /// `bytes` must have been returned by this scope (``value(for:in:)``, ``lastEntry(atMost:in:)``):
+    /// beyond the budget, the blocks of the map they lie in are unmapped. Package-only for
+    /// that reason.
+    ///
+    /// Cost: a lock and, beyond the budget, unmapping the blocks used least recently.
+    package func countMapped(_ bytes: UnsafeRawBufferPointer) {
+        var pages = ScanPageReleaser(transaction.residency)
+        pages.note(spanning: bytes)
+        pages.flush()
+    }
+
     /// Calls `body` with each record from `start` through `end` in this snapshot; see
     /// ``Ledger/forEachRecord(from:through:_:)``.
     @discardableResult

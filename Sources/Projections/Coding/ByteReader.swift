@@ -52,6 +52,29 @@ public struct ByteReader {
         return UnsafeRawBufferPointer(rebasing: bytes[offset ..< offset + count])
     }
 
+    /// Reads an array written by ``ByteWriter/writeArray(_:)``: its count, then the elements,
+    /// in one copy on a little-endian machine.
+    ///
+    /// Cost: one allocation and one copy of the array's bytes.
+    ///
+    /// - Throws: ``StateDecodingError`` when fewer bytes remain than the count says.
+    public mutating func readArray<T: FixedWidthInteger>(of _: T.Type = T.self) throws -> [T] {
+        let count = try readLength()
+        let size = MemoryLayout<T>.size
+        guard count <= (bytes.count - offset) / size else {
+            throw StateDecodingError(offset: offset, reason: "array of \(count) elements of \(size) bytes is truncated")
+        }
+        let source = UnsafeRawBufferPointer(rebasing: bytes[offset ..< offset + count * size])
+        offset += count * size
+        return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+            UnsafeMutableRawBufferPointer(buffer).copyMemory(from: source)
+            if T(1).littleEndian != 1 {
+                for index in 0 ..< count { buffer[index] = T(littleEndian: buffer[index]) }
+            }
+            initialized = count
+        }
+    }
+
     /// Reads a length-prefixed UTF-8 string.
     public mutating func read(_: String.Type = String.self) throws -> String {
         String(decoding: try readBytes(), as: UTF8.self)

@@ -32,6 +32,27 @@ public struct ByteWriter: Sendable {
     /// Appends a string as its UTF-8 length and bytes.
     public mutating func write(_ string: String) { write(string.utf8) }
 
+    /// Appends `values` as their count (a LEB128 length) and their little-endian bytes, in one
+    /// copy on a little-endian machine: the fast way to write a state kept in flat arrays,
+    /// read back with ``ByteReader/readArray(of:)``.
+    ///
+    /// Cost: one copy of `values.count * MemoryLayout<T>.size` bytes.
+    @inlinable
+    public mutating func writeArray<T: FixedWidthInteger>(_ values: [T]) {
+        writeLength(values.count)
+        if T(1).littleEndian == 1 {
+            values.withUnsafeBytes { bytes.append(contentsOf: $0) }
+        } else {
+            bytes.reserveCapacity(bytes.count + values.count * MemoryLayout<T>.size)
+            for value in values { write(value) }
+        }
+    }
+
+    /// Reserves room for `count` more bytes, sparing regrowth when the size is known.
+    public mutating func reserveCapacity(_ count: Int) {
+        bytes.reserveCapacity(bytes.count + count)
+    }
+
     /// Appends a non-negative count as a LEB128 variable-length integer.
     public mutating func writeLength(_ count: Int) {
         var value = UInt64(count)

@@ -12,11 +12,9 @@ final class InlineProjections: AppendHook, Sendable {
     private let slots = Mutex<[ProjectionSlot]>([])
     private let hooked = Mutex(false)
     let store: CheckpointStore
-    let snapshotInterval: UInt64
 
-    init(store: CheckpointStore, snapshotInterval: UInt64) {
+    init(store: CheckpointStore) {
         self.store = store
-        self.snapshotInterval = snapshotInterval
     }
 
     /// Whether the hook still has to be added to the ledger (true once).
@@ -58,7 +56,7 @@ final class InlineProjections: AppendHook, Sendable {
                     }
                 }
                 slot.position = position
-                if snapshotInterval > 0 && position % snapshotInterval == 0 {
+                if slot.snapshotIsDue(at: position) {
                     let key = CheckpointStore.snapshotKey(slot.name, version: slot.version, position: position)
                     try scope.set(slot.encodedState(), for: key, in: store.snapshots)
                 }

@@ -25,8 +25,8 @@ extension ProjectionEngine {
                 let range = FoldRange(from: lowest + 1, through: Swift.min(head, lowest + configuration.chunkSize))
                 // Small ranges (a live catch-up) are not worth a second thread.
                 let threads = range.through - range.from >= 50_000 ? configuration.threads : 1
-                try Fold.run(behind, ledger: ledger, range: range, threads: threads, snapshotInterval: configuration.snapshotInterval) { position, group in
-                    let states = group.filter { $0.failure == nil && $0.position == position }.map {
+                try Fold.run(behind, ledger: ledger, range: range, threads: threads, snapshots: true) { position, group in
+                    let states = group.filter { $0.failure == nil && $0.position == position && $0.snapshotIsDue(at: position) }.map {
                         (key: CheckpointStore.snapshotKey($0.name, version: $0.version, position: position), state: $0.encodedState())
                     }
                     pending.withLock { $0 += states }

@@ -43,6 +43,9 @@ extension ProjectionEngine {
                     } catch {
                         slot.reset()
                     }
+                    // A snapshot can be megabytes: count it against the ledger's bound on
+                    // the mapped store, as the fold below counts the records it reads.
+                    scope.countMapped(snapshot.state)
                 }
                 if slot.position < target {
                     try Fold.run([slot], in: scope, range: FoldRange(from: slot.position + 1, through: target))

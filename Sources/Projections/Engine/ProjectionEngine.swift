@@ -28,7 +28,8 @@ public final class ProjectionEngine: Sendable {
     /// How the engine folds and persists.
     public struct Configuration: Sendable {
         /// A snapshot of each projection's state is stored every this many events (0: none),
-        /// so an as-of query by position folds at most this many events.
+        /// so an as-of query by position folds at most this many events. A projection may
+        /// choose its own (``Projection/snapshotInterval``).
         public var snapshotInterval: UInt64 = 100_000
         /// Catch-up projections persist their checkpoint after this many events.
         public var checkpointInterval: UInt64 = 250_000
@@ -62,7 +63,7 @@ public final class ProjectionEngine: Sendable {
         self.ledger = ledger
         self.configuration = configuration
         self.store = try await CheckpointStore(ledger)
-        self.inline = InlineProjections(store: store, snapshotInterval: configuration.snapshotInterval)
+        self.inline = InlineProjections(store: store)
     }
 
     /// Registers `projection`, restoring its persisted checkpoint, or starting it from
@@ -77,7 +78,9 @@ public final class ProjectionEngine: Sendable {
         let name = projection.name
         guard names.withLock({ $0.insert(name).inserted }) else { throw ProjectionError.duplicateName(name) }
         do {
-            return try await register(projection, slot: Slot(projection), mode: mode)
+            let slot = Slot(projection)
+            slot.snapshotInterval = projection.snapshotInterval ?? configuration.snapshotInterval
+            return try await register(projection, slot: slot, mode: mode)
         } catch {
             names.withLock { _ = $0.remove(name) }
             throw error

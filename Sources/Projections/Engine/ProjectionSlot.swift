@@ -14,11 +14,18 @@ class ProjectionSlot: @unchecked Sendable {
     var position: UInt64 = 0
     /// Set when the fold threw; the slot takes no more events until cleared.
     var failure: ProjectionFailure?
+    /// Events between snapshots of this slot's state (0: none); set at registration.
+    var snapshotInterval: UInt64 = 0
 
     init(name: String, version: UInt32, tags: [EventTypeTag]) {
         self.name = name
         self.version = version
         self.tags = tags
+    }
+
+    /// Whether a snapshot of this slot is due after the record at `position`.
+    func snapshotIsDue(at position: UInt64) -> Bool {
+        snapshotInterval > 0 && position % snapshotInterval == 0
     }
 
     /// Folds one record of a consumed type.
@@ -82,5 +89,9 @@ final class Slot<P: Projection>: ProjectionSlot, @unchecked Sendable {
         failure = nil
     }
 
-    override func makeFresh() -> ProjectionSlot { Slot(projection) }
+    override func makeFresh() -> ProjectionSlot {
+        let fresh = Slot(projection)
+        fresh.snapshotInterval = snapshotInterval
+        return fresh
+    }
 }

@@ -13,16 +13,16 @@ extension Fold {
     /// the fold, not the read, dominates once several projections consume each record.
     ///
     /// - Parameter snapshot: called (from the group's thread) after the record at every
-    ///   multiple of `snapshotInterval`, with the group's slots.
+    ///   multiple of a slot's snapshot interval when `snapshots` is true, with the group's slots.
     static func run(
         _ slots: [ProjectionSlot], ledger: Ledger, range: FoldRange, threads: Int,
-        snapshotInterval: UInt64 = 0, snapshot: @escaping @Sendable (UInt64, [ProjectionSlot]) -> Void = { _, _ in }
+        snapshots: Bool = false, snapshot: @escaping @Sendable (UInt64, [ProjectionSlot]) -> Void = { _, _ in }
     ) throws -> UInt64 {
         let groups = split(slots.filter { $0.failure == nil }, into: threads)
         if groups.count <= 1 {
             let group = groups.first ?? []
             return try ledger.read { scope in
-                try Fold.run(group, in: scope, range: range, snapshotInterval: snapshotInterval) { snapshot($0, group) }
+                try Fold.run(group, in: scope, range: range, snapshots: snapshots) { snapshot($0, group) }
             }
         }
         let outcomes = Mutex<[Result<UInt64, any Error>?]>(Array(repeating: nil, count: groups.count))
@@ -30,7 +30,7 @@ extension Fold {
             let group = groups[index]
             let outcome = Result {
                 try ledger.read { scope in
-                    try Fold.run(group, in: scope, range: range, snapshotInterval: snapshotInterval) { snapshot($0, group) }
+                    try Fold.run(group, in: scope, range: range, snapshots: snapshots) { snapshot($0, group) }
                 }
             }
             outcomes.withLock { $0[index] = outcome }

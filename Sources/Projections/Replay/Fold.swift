@@ -15,13 +15,14 @@ struct FoldRange: Sendable {
 enum Fold {
     /// Folds the records of `range` into `slots` within `scope`'s snapshot.
     ///
-    /// - Parameter snapshot: called after the record at every multiple of `snapshotInterval`
-    ///   has been folded (when the interval is non-zero).
+    /// - Parameter snapshots: whether to call `snapshot` after the record at every multiple
+    ///   of any slot's ``ProjectionSlot/snapshotInterval`` (the callback picks the slots
+    ///   whose interval divides the position, see ``ProjectionSlot/snapshotIsDue(at:)``).
     /// - Returns: the last position read (`range.from - 1` when none).
     @discardableResult
     static func run(
         _ slots: [ProjectionSlot], in scope: ReadScope, range: FoldRange,
-        snapshotInterval: UInt64 = 0, snapshot: (UInt64) -> Void = { _ in }
+        snapshots: Bool = false, snapshot: (UInt64) -> Void = { _ in }
     ) throws -> UInt64 {
         let active = slots.filter { $0.failure == nil }
         guard !active.isEmpty else { return range.from &- 1 }
@@ -32,7 +33,12 @@ enum Fold {
         let handles = active.map { Unmanaged.passUnretained($0) }
         var positions = active.map(\.position)
         var stopped = [Bool](repeating: false, count: active.count)
-        var nextSnapshot = snapshotInterval == 0 ? UInt64.max : (range.from + snapshotInterval - 1) / snapshotInterval * snapshotInterval
+        let intervals = snapshots ? active.map(\.snapshotInterval).filter { $0 > 0 } : []
+        /// The first multiple of an interval at or after `position`.
+        func snapshotPoint(atOrAfter position: UInt64) -> UInt64 {
+            intervals.map { (position + $0 - 1) / $0 * $0 }.min() ?? .max
+        }
+        var nextSnapshot = snapshotPoint(atOrAfter: range.from)
         let cutoff = range.occurredAtMost?.rawValue ?? .max
         func settle(through position: UInt64) {
             for (index, slot) in active.enumerated() {
@@ -57,7 +63,7 @@ enum Fold {
                 if position == nextSnapshot {
                     settle(through: position)
                     snapshot(position)
-                    nextSnapshot += snapshotInterval
+                    nextSnapshot = snapshotPoint(atOrAfter: position + 1)
                 }
                 return true
             }

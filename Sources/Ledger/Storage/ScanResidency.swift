@@ -1,0 +1,107 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Synchronization
+
+/// The part of the memory map that long reads (record scans) keep mapped, bounded by one
+/// budget for the whole environment, however many scans run at once.
+///
+/// The map is counted in *blocks* of ``blockSize`` (2 MiB): the page cache holds a store
+/// file in large folios, and a fault on one page maps the pages around it, up to a whole
+/// folio, so a release finer than a block leaves most of what a scan mapped in place. Scans
+/// report the blocks they enter (``use(_:lowest:highest:)``, a few at a time, never per
+/// record); when the blocks in use exceed the budget, the least recently used are unmapped
+/// (`MADV_DONTNEED`: the pages stay in the page cache, and the next access maps them again
+/// with a minor fault). A block used by two scans — the passes of a parallel fold — stays
+/// mapped while either keeps using it.
+///
+/// Releases happen only while a transaction is open (a scan calls ``use(_:lowest:highest:)``
+/// from inside one), so never during a resize of the map, and only within the addresses
+/// scans have seen in the map; a resize forgets every block (``forget()``), since the map
+/// may have moved.
+///
+/// `Sendable`: all state is behind a `Mutex`, taken once per few blocks a scan enters.
+final class ScanResidency: Sendable {
+    /// Bytes per block: the size of the largest page-cache folio (and of a PMD mapping).
+    static let blockShift = 21
+    static let blockSize = 1 << blockShift
+
+    /// Blocks a scan collects before reporting them (at most this many blocks per scan are
+    /// mapped beyond the budget).
+    static let batch = 8
+
+    private struct State {
+        var clock: UInt64 = 0
+        /// Block number (address >> ``blockShift``) → the clock when a scan last entered it.
+        var blocks: [UInt: UInt64]
+        /// Bounds of addresses seen in the map (a release never reaches outside them).
+        var lowest = UInt.max
+        var highest: UInt = 0
+    }
+
+    /// The most blocks kept mapped.
+    let budgetBlocks: Int
+    private let state: Mutex<State>
+    private let pageMask = UInt(sysconf(Int32(_SC_PAGESIZE))) - 1
+
+    /// A residency of at most `budget` bytes (rounded down to blocks, at least one block).
+    init(budget: Int) {
+        budgetBlocks = Swift.max(1, budget >> Self.blockShift)
+        // Room for the budget, but not for a budget set out of reach on purpose.
+        state = Mutex(State(blocks: Dictionary(minimumCapacity: Swift.min(budgetBlocks, 4_096) + Self.batch * 4)))
+    }
+
+    /// Records that a scan entered `blocks` (block numbers), which lie between the map
+    /// addresses `lowest` and `highest`, and unmaps the least recently used blocks beyond the
+    /// budget. Call only while a transaction of this environment is open.
+    func use(_ blocks: UnsafeMutableBufferPointer<UInt>, lowest: UInt, highest: UInt) {
+        guard !blocks.isEmpty else { return }
+        let (low, high, evicted) = state.withLock { state -> (UInt, UInt, Int) in
+            state.lowest = Swift.min(state.lowest, lowest)
+            state.highest = Swift.max(state.highest, highest)
+            for block in blocks {
+                state.clock &+= 1
+                state.blocks[block] = state.clock
+            }
+            // Reuse the caller's buffer for the evicted blocks: there are never more of them
+            // than blocks just entered, since the set held at most the budget before.
+            var evicted = 0
+            while state.blocks.count > budgetBlocks, evicted < blocks.count {
+                guard let oldest = state.blocks.min(by: { $0.value < $1.value }) else { break }
+                state.blocks.removeValue(forKey: oldest.key)
+                blocks[evicted] = oldest.key
+                evicted += 1
+            }
+            return (state.lowest, state.highest, evicted)
+        }
+        guard evicted > 0 else { return }
+        var released = UnsafeMutableBufferPointer(rebasing: blocks[0 ..< evicted])
+        released.sort()
+        // Coalesce neighbouring blocks into one call; clip to the seen part of the map.
+        var index = 0
+        while index < evicted {
+            var end = index + 1
+            while end < evicted, released[end] == released[end - 1] + 1 { end += 1 }
+            let from = Swift.max(released[index] << Self.blockShift, low & ~pageMask)
+            let to = Swift.min((released[end - 1] + 1) << Self.blockShift, (high &+ pageMask) & ~pageMask)
+            if to > from, let address = UnsafeMutableRawPointer(bitPattern: from) {
+                _ = madvise(address, Int(to - from), Int32(MADV_DONTNEED))
+            }
+            index = end
+        }
+    }
+
+    /// Forgets every block (after a resize, when the map may have moved).
+    func forget() {
+        state.withLock { state in
+            state.blocks.removeAll(keepingCapacity: true)
+            state.lowest = .max
+            state.highest = 0
+        }
+    }
+
+    /// The number of blocks held.
+    var heldBlocks: Int { state.withLock { $0.blocks.count } }
+}
