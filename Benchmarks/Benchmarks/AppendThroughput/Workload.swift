@@ -4,8 +4,9 @@ import Ledger
 ///
 /// Shaped like the domain's events (`ev-000042` in stream `challenge-c7`, type `IdeaAdvanced`,
 /// metadata `actor`), sized so that each encodes to exactly ``recordSize`` bytes in the
-/// ledger's record format: the 64-byte header and 32-byte hash (96), id 15, stream 13,
-/// type 12, metadata 22 (two 2-byte lengths, `actor`, `anna@region-x`) and a 42-byte payload.
+/// record format of a new store (record format 2): the 64-byte header, the 8-byte link to the
+/// stream's previous event and the 32-byte hash (104), id 15, stream 13, type 12, metadata 22
+/// (two 2-byte lengths, `actor`, `anna@region-x`) and a 34-byte payload.
 /// The raw baseline stores a record of the same ``recordSize`` under an 8-byte key, as the
 /// ledger's `log` database does; each ledger benchmark checks in its teardown that the stored
 /// records have that size.
@@ -17,8 +18,8 @@ enum Workload {
     /// Bytes of every record, ledger and raw alike.
     static let recordSize = 200
 
-    /// The ledger's per-record overhead: header and hash.
-    static let recordFixedSize = 96
+    /// The ledger's per-record overhead: header, link to the stream's previous event, hash.
+    static let recordFixedSize = 104
 
     static let type = "IdeaAdvanced"
     static let metadata = ["actor": "anna@region-x"]

@@ -12,16 +12,22 @@ enum { max_streams = 100, stream_name_size = 13, id_size = 15 };
 
 struct raw_lmdb {
     MDB_env *env;
-    MDB_dbi log, streams, ids, heads, meta;
+    MDB_dbi log, streams, ids, heads, meta, recent_ids;
+    int durable;
     uint64_t last;                   /* the last position written */
     uint64_t versions[max_streams];  /* per stream, the last version written (indexed layout) */
+    uint64_t positions[max_streams]; /* per stream, the last position written (indexed layout) */
 };
+
+/* The ledger's store format 2 constants (StoreLayout.swift). */
+enum { checkpoint_interval = 32, recent_ids_limit = 1024 };
 
 raw_lmdb *raw_lmdb_open(const char *path, int durable, int indexed, size_t map_size, int *error) {
     raw_lmdb *db = calloc(1, sizeof *db);
     if (db == NULL) { *error = ENOMEM; return NULL; }
     int rc = mdb_env_create(&db->env);
     if (rc != 0) { free(db); *error = rc; return NULL; }
+    db->durable = durable;
     unsigned int flags = MDB_NOTLS | (durable ? 0 : MDB_NOSYNC);
     MDB_txn *txn = NULL;
     if ((rc = mdb_env_set_mapsize(db->env, map_size)) != 0
@@ -34,7 +40,8 @@ raw_lmdb *raw_lmdb_open(const char *path, int durable, int indexed, size_t map_s
             || (rc = mdb_dbi_open(txn, "streams", MDB_CREATE, &db->streams)) != 0
             || (rc = mdb_dbi_open(txn, "heads", MDB_CREATE, &db->heads)) != 0
             || (rc = mdb_dbi_open(txn, "ids", MDB_CREATE, &db->ids)) != 0
-            || (rc = mdb_dbi_open(txn, "meta", MDB_CREATE, &db->meta)) != 0)
+            || (rc = mdb_dbi_open(txn, "meta", MDB_CREATE, &db->meta)) != 0
+            || (rc = mdb_dbi_open(txn, "recentIDs", MDB_CREATE, &db->recent_ids)) != 0)
             goto fail;
     } else if ((rc = mdb_dbi_open(txn, NULL, 0, &db->log)) != 0) {
         goto fail;
@@ -88,43 +95,97 @@ int raw_lmdb_append(raw_lmdb *db, const void *record, size_t size, unsigned coun
     return rc;
 }
 
+/* Moves recentIDs into ids once it holds recent_ids_limit entries, as the ledger does. */
+static int move_recent_ids(raw_lmdb *db, MDB_txn *txn) {
+    MDB_stat stat;
+    int rc = mdb_stat(txn, db->recent_ids, &stat);
+    if (rc != 0 || stat.ms_entries < recent_ids_limit) return rc;
+    MDB_cursor *from, *to;
+    if ((rc = mdb_cursor_open(txn, db->recent_ids, &from)) != 0) return rc;
+    if ((rc = mdb_cursor_open(txn, db->ids, &to)) != 0) { mdb_cursor_close(from); return rc; }
+    MDB_val k, v;
+    rc = mdb_cursor_get(from, &k, &v, MDB_FIRST);
+    while (rc == 0) {
+        if ((rc = mdb_cursor_put(to, &k, &v, MDB_NOOVERWRITE)) != 0) break;
+        rc = mdb_cursor_get(from, &k, &v, MDB_NEXT);
+    }
+    mdb_cursor_close(from);
+    mdb_cursor_close(to);
+    if (rc != MDB_NOTFOUND) return rc;
+    return mdb_drop(txn, db->recent_ids, 0);
+}
+
 int raw_lmdb_append_indexed(raw_lmdb *db, const void *record, size_t size, unsigned count, unsigned streams) {
     if (streams == 0 || streams > max_streams) return EINVAL;
     MDB_txn *txn;
     int rc = mdb_txn_begin(db->env, NULL, 0, &txn);
     if (rc != 0) return rc;
+    MDB_cursor *log = NULL, *stream_index = NULL, *id_index = NULL, *heads = NULL;
+    /* Durable groups of fewer than recent_ids_limit events write ids into the small tier and
+     * check the big one; others write into ids (recentIDs stays empty in this benchmark). */
+    int into_recent = db->durable && count < recent_ids_limit;
     uint64_t position = db->last;
-    uint64_t versions[max_streams];
-    uint64_t last_position[max_streams] = { 0 };
+    uint64_t versions[max_streams], positions[max_streams];
+    int touched[max_streams] = { 0 };
     memcpy(versions, db->versions, sizeof versions);
+    memcpy(positions, db->positions, sizeof positions);
     char stream_key[stream_name_size + 9] = "challenge-c00";
     char id[id_size] = "ev-";
     unsigned char value[16];
+    if ((rc = mdb_cursor_open(txn, db->log, &log)) != 0
+        || (rc = mdb_cursor_open(txn, db->streams, &stream_index)) != 0
+        || (rc = mdb_cursor_open(txn, into_recent ? db->recent_ids : db->ids, &id_index)) != 0
+        || (rc = mdb_cursor_open(txn, db->heads, &heads)) != 0)
+        goto fail;
     for (unsigned i = 0; i < count; i++) {
         unsigned stream = i % streams;
         uint64_t version = ++versions[stream];
-        if ((rc = put_record(db, txn, record, size, &position)) != 0) goto fail;
+        uint64_t key = position + 1;
+        unsigned char key_bytes[8];
+        store_big_endian(key_bytes, key);
+        MDB_val k = { .mv_size = sizeof key_bytes, .mv_data = key_bytes };
+        MDB_val r = { .mv_size = size, .mv_data = NULL };
+        if ((rc = mdb_cursor_put(log, &k, &r, MDB_APPEND | MDB_RESERVE)) != 0) goto fail;
+        memcpy(r.mv_data, record, size);
+        if (size >= 24) memcpy((unsigned char *)r.mv_data + 16, &key, sizeof key);
+        /* The link to the stream's previous event, before the 32-byte hash (record format 2). */
+        if (size >= 40) memcpy((unsigned char *)r.mv_data + size - 40, &positions[stream], 8);
+        position = key;
         store_big_endian(value, position);
         MDB_val v = { .mv_size = 8, .mv_data = value };
         store_digits(stream_key + 11, 2, stream);
-        stream_key[stream_name_size] = 0;
-        store_big_endian((unsigned char *)stream_key + stream_name_size + 1, version);
-        MDB_val k = { .mv_size = sizeof stream_key, .mv_data = stream_key };
-        if ((rc = mdb_put(txn, db->streams, &k, &v, 0)) != 0) goto fail;
+        if (version % checkpoint_interval == 0) {
+            stream_key[stream_name_size] = 0;
+            store_big_endian((unsigned char *)stream_key + stream_name_size + 1, version);
+            MDB_val sk = { .mv_size = sizeof stream_key, .mv_data = stream_key };
+            if ((rc = mdb_cursor_put(stream_index, &sk, &v, 0)) != 0) goto fail;
+        }
         store_digits(id + 3, 12, stream * 10000000000ull + version);
-        MDB_val idk = { .mv_size = sizeof id, .mv_data = id };
-        if ((rc = mdb_put(txn, db->ids, &idk, &v, MDB_NOOVERWRITE)) != 0) goto fail;
-        last_position[stream] = position;
+        MDB_val idk = { .mv_size = sizeof id, .mv_data = id }, found;
+        if ((rc = mdb_cursor_put(id_index, &idk, &v, MDB_NOOVERWRITE)) != 0) goto fail;
+        if (into_recent) {
+            rc = mdb_get(txn, db->ids, &idk, &found);
+            if (rc == 0) rc = MDB_KEYEXIST;
+            if (rc != MDB_NOTFOUND) goto fail;
+        }
+        positions[stream] = position;
+        touched[stream] = 1;
     }
     for (unsigned stream = 0; stream < streams; stream++) {
-        if (last_position[stream] == 0) continue;
+        if (!touched[stream]) continue;
         store_digits(stream_key + 11, 2, stream);
         store_big_endian(value, versions[stream]);
-        store_big_endian(value + 8, last_position[stream]);
+        store_big_endian(value + 8, positions[stream]);
         MDB_val k = { .mv_size = stream_name_size, .mv_data = stream_key };
         MDB_val v = { .mv_size = 16, .mv_data = value };
-        if ((rc = mdb_put(txn, db->heads, &k, &v, 0)) != 0) goto fail;
+        if ((rc = mdb_cursor_put(heads, &k, &v, 0)) != 0) goto fail;
     }
+    mdb_cursor_close(log);
+    mdb_cursor_close(stream_index);
+    mdb_cursor_close(id_index);
+    mdb_cursor_close(heads);
+    log = stream_index = id_index = heads = NULL;
+    if ((rc = move_recent_ids(db, txn)) != 0) goto fail;
     if (position != db->last) {
         unsigned char head[8], hash[32] = { 0 };
         store_big_endian(head, position);
@@ -135,8 +196,13 @@ int raw_lmdb_append_indexed(raw_lmdb *db, const void *record, size_t size, unsig
     if ((rc = mdb_txn_commit(txn)) != 0) return rc;
     db->last = position;
     memcpy(db->versions, versions, sizeof versions);
+    memcpy(db->positions, positions, sizeof positions);
     return 0;
 fail:
+    if (log != NULL) mdb_cursor_close(log);
+    if (stream_index != NULL) mdb_cursor_close(stream_index);
+    if (id_index != NULL) mdb_cursor_close(id_index);
+    if (heads != NULL) mdb_cursor_close(heads);
     mdb_txn_abort(txn);
     return rc;
 }

@@ -39,7 +39,7 @@ extension Ledger {
     ///   counts events across all entries.
     @discardableResult
     public func append(_ appends: [StreamAppend]) async throws -> [AppendResult] {
-        let encoded = try EncodedAppend(appends, limits: configuration.limits)
+        let encoded = try EncodedAppend(appends, limits: configuration.limits, format: layout.recordFormat)
         return try await writer.submit(encoded)
     }
 }

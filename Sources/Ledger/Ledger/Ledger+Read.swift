@@ -36,7 +36,7 @@ extension Ledger {
     public func event(withID id: String) throws -> RecordedEvent? {
         guard !id.isEmpty, id.utf8.count <= LedgerLimits.maximumEventIDLength else { return nil }
         return try read { txn in
-            guard let position = try Array(id.utf8).withUnsafeBytes({ try txn.get(layout.ids, $0) }).map({ bigEndianUInt64($0) })
+            guard let position = try Array(id.utf8).withUnsafeBytes({ try layout.storedPosition(ofID: $0, in: txn) })
             else { return nil }
             return try Self.recordedEvent(at: position, in: txn, layout: layout)
         }

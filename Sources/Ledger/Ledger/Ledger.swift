@@ -52,6 +52,8 @@ public final class Ledger: Sendable {
         public var maximumTables: Int = 59
         /// Where the ledger logs opens, map growth and write failures.
         public var logger = Logger(label: "careledger.ledger")
+        /// The store format written into a new store (tests create stores of format 1 with it).
+        var newStoreFormat: UInt32 = StoreLayout.formatVersion
 
         /// The default configuration.
         public init() {}
@@ -78,26 +80,31 @@ public final class Ledger: Sendable {
         let options = StorageOptions(
             initialMapSize: configuration.initialMapSize, maximumMapSize: configuration.maximumMapSize,
             maximumReaders: configuration.maximumReaders, durability: configuration.durability,
-            databases: StoreLayout.names.count + configuration.maximumTables,
+            databases: StoreLayout.names.count + 1 + configuration.maximumTables,
             scanResidentBudget: configuration.scanResidentBudget)
         let environment: LMDBEnvironment
         do {
             environment = try OpenStores.shared.open(path) { () throws(StorageError) in
                 try LMDBEnvironment(directory: path, options: options)
             }
-            self.layout = StoreLayout(try environment.openDatabases(StoreLayout.names))
         } catch let error as StorageError {
             throw LedgerError.storage(error)
         }
         self.environment = environment
         let head: UInt64
         do {
-            head = try Self.prepare(environment, layout)
+            let databases = try environment.openDatabases(StoreLayout.names)
+            let format: UInt32
+            (format, head) = try Self.prepare(environment, StoreLayout(databases), newStoreFormat: configuration.newStoreFormat)
+            let recentIDs = format >= 2 ? try environment.openDatabases([StoreLayout.recentIDsName])[0] : nil
+            self.layout = StoreLayout(databases, format: format, recentIDs: recentIDs)
         } catch let error as StorageError {
             throw LedgerError.storage(error)
         }
         self.signal = CommitSignal(head: head)
-        self.writer = Writer(environment: environment, layout: layout, signal: signal, logger: configuration.logger)
+        self.writer = Writer(
+            environment: environment, layout: layout, durable: configuration.durability == .full, signal: signal,
+            logger: configuration.logger)
         configuration.logger.debug("opened ledger", metadata: ["path": "\(path)", "head": "\(head)"])
     }
 
@@ -117,8 +124,11 @@ public final class Ledger: Sendable {
         do { try environment.sync() } catch { throw LedgerError.storage(error) }
     }
 
-    /// Checks the store's format version, writing it for a new store, and returns the head.
-    private static func prepare(_ environment: LMDBEnvironment, _ layout: StoreLayout) throws -> UInt64 {
+    /// Checks the store's format version, writing `newStoreFormat` for a new store, and returns
+    /// the format and the head.
+    private static func prepare(
+        _ environment: LMDBEnvironment, _ layout: StoreLayout, newStoreFormat: UInt32
+    ) throws -> (format: UInt32, head: UInt64) {
         let (format, chain) = try environment.read { txn in
             let format = try StoreLayout.MetaKey.format.withUnsafeBytes { try txn.get(layout.meta, $0) }
                 .map { UInt32(littleEndian: $0.loadUnaligned(as: UInt32.self)) }
@@ -127,17 +137,17 @@ public final class Ledger: Sendable {
         switch format {
         case .some(let format) where format > StoreLayout.formatVersion:
             throw LedgerError.unsupportedFormat(found: format, supported: StoreLayout.formatVersion)
-        case .some:
-            break
+        case .some(let format):
+            return (format, chain.head)
         case .none:
             let transaction = try environment.beginWrite()
-            var format = StoreLayout.formatVersion.littleEndian
+            var format = newStoreFormat.littleEndian
             try withUnsafeBytes(of: &format) { value in
                 try StoreLayout.MetaKey.format.withUnsafeBytes { try transaction.put(layout.meta, $0, value) }
             }
             try transaction.commit()
+            return (newStoreFormat, chain.head)
         }
-        return chain.head
     }
 
     /// Runs `body` in a read-only snapshot, translating storage errors.

@@ -1,5 +1,6 @@
-/// A ``NewEvent`` checked against the ledger's limits and encoded as a record with its
-/// ledger-assigned fields (position, stream version, recordedAt) and hash left zero.
+/// A ``NewEvent`` checked against the ledger's limits and encoded as a record of the store's
+/// record format with its ledger-assigned fields (position, stream version, recordedAt, and in
+/// format 2 the previous position in the stream) and hash left zero.
 ///
 /// Encoding happens in the appending task, before the write reaches the writer thread, so
 /// concurrent appenders encode in parallel and the writer only copies bytes, patches three
@@ -8,10 +9,10 @@ struct EncodedEvent: Sendable {
     let id: String
     let bytes: [UInt8]
 
-    /// Checks `event` against `limits` and encodes it for `stream`.
+    /// Checks `event` against `limits` and encodes it for `stream` in record format `format`.
     ///
     /// - Throws: ``LedgerError/invalidEvent(index:reason:)`` naming the broken limit.
-    init(_ event: NewEvent, index: Int, stream: String, limits: LedgerLimits) throws(LedgerError) {
+    init(_ event: NewEvent, index: Int, stream: String, limits: LedgerLimits, format: UInt8) throws(LedgerError) {
         func invalid(_ reason: String) -> LedgerError { .invalidEvent(index: index, reason: reason) }
         let idCount = event.id.utf8.count
         guard idCount > 0 else { throw invalid("event id is empty") }
@@ -35,17 +36,18 @@ struct EncodedEvent: Sendable {
             metadataLength += 4 + key.utf8.count + value.utf8.count
         }
         let streamCount = stream.utf8.count
-        let total = RecordLayout.fixedSize + idCount + streamCount + typeCount + metadataLength + event.payload.count
-        guard total <= limits.maximumEventSize else {
-            throw invalid("event is \(total) bytes encoded; the ledger's maximum event size is \(limits.maximumEventSize)")
+        let size = RecordLayout.fixedSize + idCount + streamCount + typeCount + metadataLength + event.payload.count
+        guard size <= limits.maximumEventSize else {
+            throw invalid("event is \(size) bytes encoded; the ledger's maximum event size is \(limits.maximumEventSize)")
         }
+        let total = size + RecordLayout.trailerBytes(format: format)
 
         var bytes = [UInt8](repeating: 0, count: total)
         bytes.withUnsafeMutableBytes { out in
             func store<T: FixedWidthInteger>(_ value: T, at offset: Int) {
                 out.storeBytes(of: value.littleEndian, toByteOffset: offset, as: T.self)
             }
-            store(RecordLayout.formatVersion, at: RecordLayout.format)
+            store(format, at: RecordLayout.format)
             store(event.schemaVersion, at: RecordLayout.schemaVersion)
             store(UInt16(idCount), at: RecordLayout.idLength)
             store(UInt16(streamCount), at: RecordLayout.streamLength)

@@ -1,4 +1,4 @@
-import Crypto
+internal import CCryptoBoringSSL
 
 /// The hash chain: each record's hash is SHA-256 over the previous record's hash and the
 /// record's canonical bytes (everything before its own hash).
@@ -6,9 +6,12 @@ enum HashChain {
     /// The hash of a record whose canonical bytes are `canonical`, following `previous`.
     @inline(__always)
     static func hash(after previous: RecordHash, canonical: UnsafeRawBufferPointer) -> RecordHash {
-        var hasher = SHA256()
-        previous.withUnsafeBytes { hasher.update(bufferPointer: $0) }
-        hasher.update(bufferPointer: canonical)
-        return hasher.finalize().withUnsafeBytes { RecordHash($0) }
+        var context = SHA256_CTX()
+        CCryptoBoringSSL_SHA256_Init(&context)
+        previous.withUnsafeBytes { _ = CCryptoBoringSSL_SHA256_Update(&context, $0.baseAddress, $0.count) }
+        _ = CCryptoBoringSSL_SHA256_Update(&context, canonical.baseAddress, canonical.count)
+        var digest = RecordHash.zero.bytes
+        withUnsafeMutableBytes(of: &digest) { _ = CCryptoBoringSSL_SHA256_Final($0.baseAddress!.assumingMemoryBound(to: UInt8.self), &context) }
+        return RecordHash(bytes: digest)
     }
 }

@@ -13,6 +13,8 @@ public struct LedgerLimits: Sendable, Hashable {
     public static let maximumMetadataEntries = 64
 
     /// Largest encoded event (header, id, stream, type, metadata, payload and hash), in bytes.
+    /// The 8 bytes by which a store of format 2 links each record to its stream's previous
+    /// event are not counted, so an event is accepted or refused alike in either format.
     public var maximumEventSize: Int
 
     /// Creates limits with the given maximum event size.

@@ -1,4 +1,4 @@
-/// The byte layout of a stored record, format version 1.
+/// The byte layout of a stored record, record formats 1 and 2.
 ///
 /// All integers are little-endian; see the "On-disk format" article. A record is a 64-byte
 /// header, the variable fields in the order id, stream, type, metadata, payload, and the
@@ -21,9 +21,18 @@
 /// | 52 | 4 | metadata length |
 /// | 56 | 4 | payload length |
 /// | 60 | 4 | reserved (0) |
+///
+/// Record format 2 is format 1 with 8 more bytes between the payload and the hash: the
+/// position of the previous event of the same stream (`UInt64` little-endian, 0 for a stream's
+/// first event), assigned by the ledger. Stores of format 2 hold records of format 2.
 @usableFromInline
 enum RecordLayout {
+    /// The record format of store format 1.
     @usableFromInline static let formatVersion: UInt8 = 1
+    /// The record format of store format 2: a trailer before the hash chains the stream.
+    @usableFromInline static let chainedFormatVersion: UInt8 = 2
+    /// Bytes of format 2's trailer: the previous position in the stream.
+    @usableFromInline static let trailerSize = 8
     @usableFromInline static let headerSize = 64
     @usableFromInline static let hashSize = 32
     /// Header plus hash: the smallest possible record.
@@ -49,4 +58,8 @@ enum RecordLayout {
     /// it appends; every other byte before the hash is the event's content. Two records hold
     /// the same event when their content bytes are equal.
     static let assignedFields = 16..<40
+
+    /// Bytes after the payload and before the hash in a record of `format` (1 or 2).
+    @inlinable @inline(__always)
+    static func trailerBytes(format: UInt8) -> Int { format == chainedFormatVersion ? trailerSize : 0 }
 }

@@ -14,12 +14,13 @@ public struct RecordView {
     @inlinable
     public init(validating bytes: UnsafeRawBufferPointer) throws(RecordFormatError) {
         guard bytes.count >= RecordLayout.fixedSize else { throw .tooShort(bytes.count) }
-        guard bytes[RecordLayout.format] == RecordLayout.formatVersion else {
-            throw .unknownFormat(bytes[RecordLayout.format])
+        let format = bytes[RecordLayout.format]
+        guard format == RecordLayout.formatVersion || format == RecordLayout.chainedFormatVersion else {
+            throw .unknownFormat(format)
         }
         self.bytes = bytes
-        let expected = RecordLayout.fixedSize + Int(idLength) + Int(streamLength) + Int(typeLength)
-            + Int(metadataLength) + Int(payloadLength)
+        let expected = RecordLayout.fixedSize + RecordLayout.trailerBytes(format: format) + Int(idLength)
+            + Int(streamLength) + Int(typeLength) + Int(metadataLength) + Int(payloadLength)
         guard expected == bytes.count else { throw .lengthMismatch(header: expected, stored: bytes.count) }
     }
 
@@ -38,6 +39,15 @@ public struct RecordView {
     @inlinable public var occurredAt: Timestamp { Timestamp(rawValue: load(RecordLayout.occurredAt, as: Int64.self)) }
     /// When the ledger stored the event.
     @inlinable public var recordedAt: Timestamp { Timestamp(rawValue: load(RecordLayout.recordedAt, as: Int64.self)) }
+    /// The record format (byte 0): 1, or 2 in stores of format 2.
+    @inlinable public var recordFormat: UInt8 { bytes[RecordLayout.format] }
+    /// The position of the previous event of the same stream, or 0 when the event is its
+    /// stream's first. Only records of format 2 hold it; for a record of format 1 it is 0
+    /// (read a format 1 store's stream through ``Ledger/events(in:from:direction:)``).
+    @inlinable public var previousPositionInStream: UInt64 {
+        recordFormat == RecordLayout.chainedFormatVersion ? load(previousPositionOffset, as: UInt64.self) : 0
+    }
+    @inlinable var previousPositionOffset: Int { bytes.count - RecordLayout.hashSize - RecordLayout.trailerSize }
     /// The version of the event type's schema.
     @inlinable public var schemaVersion: UInt16 { load(RecordLayout.schemaVersion, as: UInt16.self) }
 
@@ -102,10 +112,11 @@ public struct RecordView {
     }
 
     /// Whether `other` holds the same event: equal bytes everywhere but the fields the ledger
-    /// assigns on append (position, stream version, recordedAt) and the hash.
+    /// assigns on append (position, stream version, recordedAt, and in format 2 the previous
+    /// position in the stream) and the hash. `other` is encoded in this record's format.
     func hasSameContent(as other: UnsafeRawBufferPointer) -> Bool {
         guard other.count == bytes.count else { return false }
-        let end = bytes.count - RecordLayout.hashSize
+        let end = bytes.count - RecordLayout.hashSize - RecordLayout.trailerBytes(format: recordFormat)
         let assigned = RecordLayout.assignedFields
         return bytes[0 ..< assigned.lowerBound].elementsEqual(other[0 ..< assigned.lowerBound])
             && bytes[assigned.upperBound ..< end].elementsEqual(other[assigned.upperBound ..< end])

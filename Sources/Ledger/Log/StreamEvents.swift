@@ -57,8 +57,10 @@ extension Ledger {
     /// The events of `stream` starting at `version`, forwards (from version 1 by default)
     /// or backwards (from the stream's last version by default).
     ///
-    /// A stream that does not exist reads as empty. Cost: one read snapshot per 256 events,
-    /// two lookups per event; each event is copied out.
+    /// A stream that does not exist reads as empty. Cost: one read snapshot per 256 events;
+    /// each event is copied out. In a store of format 2, one log lookup per event (each record
+    /// names its stream predecessor) plus, per snapshot, one index lookup and up to 31 more
+    /// records read to find the starting version; in a store of format 1, two lookups per event.
     public func events(in stream: String, from version: UInt64? = nil, direction: ReadDirection = .forwards) -> StreamEvents {
         let start = version ?? (direction == .forwards ? 1 : .max)
         return StreamEvents(ledger: self, stream: stream, start: start, direction: direction)
@@ -66,7 +68,12 @@ extension Ledger {
 
     /// Up to `limit` events of `stream` from `version` in `direction`, copied out of one snapshot.
     func readStream(_ stream: [UInt8], from version: UInt64, direction: ReadDirection, limit: Int) throws -> [RecordedEvent] {
-        try read { txn in
+        if layout.chainsStreams {
+            return try read { txn in
+                try StreamChain(stream: stream, txn: txn, layout: layout).read(from: version, direction: direction, limit: limit)
+            }
+        }
+        return try read { txn in
             var events: [RecordedEvent] = []
             var positions: [UInt64] = []
             try txn.withCursor(layout.streams) { cursor in

@@ -1,4 +1,5 @@
-/// The named databases of a ledger store and how their keys are laid out.
+/// The named databases of a ledger store, how their keys are laid out, and which store
+/// format (see the "On-disk format" article) the open store has.
 ///
 /// | database | key | value |
 /// |---|---|---|
@@ -7,24 +8,62 @@
 /// | `heads` | stream name | stream version, then last position (8 + 8 bytes big-endian) |
 /// | `ids` | event id | position (8 bytes big-endian) |
 /// | `meta` | ASCII name | see ``MetaKey`` |
+/// | `recentIDs` (format 2) | event id | position (8 bytes big-endian) |
+///
+/// Format 1: `streams` holds every version; records are of format 1. Format 2: records carry
+/// the previous position in their stream (record format 2), `streams` holds only every
+/// ``streamCheckpointInterval``-th version, and an id is in either `ids` or `recentIDs`,
+/// the small tier that durable commits write into (see ``AppendCursors``).
 struct StoreLayout: Sendable {
     let log: Database
     let streams: Database
     let heads: Database
     let ids: Database
     let meta: Database
+    /// Format 2's second id tier; `nil` in a store of format 1.
+    let recentIDs: Database?
+    /// The store format: 1 or 2.
+    let format: UInt32
 
-    /// The format version of the store as a whole (record format and key layout).
-    static let formatVersion: UInt32 = 1
+    /// The store format this version writes into a new store.
+    static let formatVersion: UInt32 = 2
+    /// The format of a store created by version 1 of the library, still read and appended to.
+    static let firstFormatVersion: UInt32 = 1
 
     static let names = ["log", "streams", "heads", "ids", "meta"]
+    static let recentIDsName = "recentIDs"
 
-    init(_ databases: [Database]) {
+    /// In format 2, `streams` holds the versions that are multiples of this.
+    static let streamCheckpointInterval: UInt64 = 32
+    /// A durable commit moves `recentIDs` into `ids` once it holds this many entries; a group
+    /// commit of at least this many new events writes its ids into `ids` directly.
+    static let recentIDsLimit = 1024
+
+    init(_ databases: [Database], format: UInt32 = firstFormatVersion, recentIDs: Database? = nil) {
         log = databases[0]
         streams = databases[1]
         heads = databases[2]
         ids = databases[3]
         meta = databases[4]
+        self.format = format
+        self.recentIDs = recentIDs
+    }
+
+    /// Whether records chain their stream (format 2) rather than `streams` indexing every version.
+    var chainsStreams: Bool { format >= 2 }
+
+    /// The record format appended to this store.
+    var recordFormat: UInt8 { chainsStreams ? RecordLayout.chainedFormatVersion : RecordLayout.formatVersion }
+
+    /// Whether `streams` holds an entry for `version`.
+    func hasStreamIndexEntry(forVersion version: UInt64) -> Bool {
+        !chainsStreams || version % Self.streamCheckpointInterval == 0
+    }
+
+    /// The position stored for the event id `id`, looked up in both id tiers.
+    func storedPosition(ofID id: UnsafeRawBufferPointer, in txn: Transaction) throws(StorageError) -> UInt64? {
+        if let recentIDs, let value = try txn.get(recentIDs, id) { return bigEndianUInt64(value) }
+        return try txn.get(ids, id).map { bigEndianUInt64($0) }
     }
 
     /// Keys of the `meta` database.

@@ -1,8 +1,9 @@
 extension Ledger {
     /// Checks the whole ledger: walks the log in order, recomputing every record's hash from
     /// its predecessor's, and checks that positions are gap-free, stream versions consecutive,
-    /// every record has its id and stream index entries, the indexes hold nothing else, and
-    /// the stored head matches the log.
+    /// (in a store of format 2) each record names its stream's previous position, every record
+    /// has its id and stream index entries, the indexes hold nothing else, and the stored head
+    /// matches the log.
     ///
     /// Runs in one read-only snapshot; appends go on meanwhile and are not checked.
     /// Cost: one SHA-256 and two index lookups per record; memory proportional to the number
@@ -60,8 +61,10 @@ private struct Verifier {
             }
             try checkHead(head: head, hash: hash)
             try checkStreamHeads(streams)
-            try checkNoExtraEntries(in: layout.ids, name: "id", expected: head)
-            try checkNoExtraEntries(in: layout.streams, name: "stream", expected: head)
+            try checkNoExtraEntries(in: [layout.ids] + (layout.recentIDs.map { [$0] } ?? []), name: "id", expected: head)
+            let streamEntries = layout.chainsStreams
+                ? streams.values.reduce(0) { $0 + $1.version / StoreLayout.streamCheckpointInterval } : head
+            try checkNoExtraEntries(in: [layout.streams], name: "stream", expected: streamEntries)
         } catch let found as Found {
             return VerificationReport(head: head, headHash: hash, streams: streams.count, problem: found.problem)
         }
@@ -76,6 +79,9 @@ private struct Verifier {
         func problem(_ kind: VerificationProblem.Kind) -> Found { Found(problem: .init(position: position, kind: kind)) }
         let record: RecordView
         do { record = try RecordView(validating: bytes) } catch { throw problem(.malformedRecord("\(error)")) }
+        guard record.recordFormat == layout.recordFormat else {
+            throw problem(.malformedRecord("record format \(record.recordFormat) in a store of format \(layout.format)"))
+        }
         guard record.position == position else { throw problem(.positionMismatch(stored: record.position)) }
         guard (try? record.metadata()) != nil else { throw problem(.malformedRecord("metadata section is malformed")) }
         let hash = HashChain.hash(after: previous, canonical: record.canonicalBytes)
@@ -86,14 +92,22 @@ private struct Verifier {
         guard record.streamVersion == expectedVersion else {
             throw problem(.streamVersionMismatch(expected: expectedVersion, found: record.streamVersion))
         }
+        if layout.chainsStreams {
+            let expectedPrevious = streams[stream]?.position ?? 0
+            guard record.previousPositionInStream == expectedPrevious else {
+                throw problem(.streamChainMismatch(expected: expectedPrevious, found: record.previousPositionInStream))
+            }
+        }
         streams[stream] = (expectedVersion, position)
 
-        guard try txn.get(layout.ids, record.idBytes).map({ bigEndianUInt64($0) }) == position else {
+        guard try layout.storedPosition(ofID: record.idBytes, in: txn) == position else {
             throw problem(.missingIndexEntry(index: "id"))
         }
-        let key = StoreLayout.streamIndexKey(record.streamBytes, version: expectedVersion)
-        guard try key.withUnsafeBytes({ try txn.get(layout.streams, $0) }).map({ bigEndianUInt64($0) }) == position else {
-            throw problem(.missingIndexEntry(index: "stream"))
+        if layout.hasStreamIndexEntry(forVersion: expectedVersion) {
+            let key = StoreLayout.streamIndexKey(record.streamBytes, version: expectedVersion)
+            guard try key.withUnsafeBytes({ try txn.get(layout.streams, $0) }).map({ bigEndianUInt64($0) }) == position else {
+                throw problem(.missingIndexEntry(index: "stream"))
+            }
         }
         return hash
     }
@@ -132,10 +146,16 @@ private struct Verifier {
         }
     }
 
-    /// Each record has been matched to its own entry; an index with more entries than records
-    /// holds one pointing nowhere: find it and name the position it points to.
-    private func checkNoExtraEntries(in database: Database, name: String, expected: UInt64) throws {
-        guard try txn.count(database) != Int(expected) else { return }
+    /// Each record has been matched to its own entry; an index (in one or two tiers) with more
+    /// entries than `expected` holds one pointing nowhere: find it and name the position it
+    /// points to.
+    private func checkNoExtraEntries(in databases: [Database], name: String, expected: UInt64) throws {
+        guard try databases.reduce(0, { $0 + (try txn.count($1)) }) != Int(expected) else { return }
+        for database in databases { try checkEntries(of: database, name: name) }
+    }
+
+    /// Finds an entry of `database` whose record does not match it.
+    private func checkEntries(of database: Database, name: String) throws {
         try txn.withCursor(database) { cursor in
             var entry = try cursor.first()
             while let current = entry {

@@ -38,6 +38,9 @@ public struct VerificationProblem: Sendable, Hashable, CustomStringConvertible {
         case hashMismatch
         /// The record's stream version does not follow its stream's previous one.
         case streamVersionMismatch(expected: UInt64, found: UInt64)
+        /// The record (format 2) names another position than its stream's previous event as
+        /// its predecessor in the stream (0: none).
+        case streamChainMismatch(expected: UInt64, found: UInt64)
         /// An index lacks the entry for the record, or its entry points elsewhere.
         case missingIndexEntry(index: String)
         /// An index entry points to a record that does not match it.
@@ -60,6 +63,8 @@ public struct VerificationProblem: Sendable, Hashable, CustomStringConvertible {
         case .positionMismatch(let stored): what = "record header says position \(stored)"
         case .hashMismatch: what = "hash does not match the record's content: history was altered"
         case .streamVersionMismatch(let expected, let found): what = "stream version \(found), expected \(expected)"
+        case .streamChainMismatch(let expected, let found):
+            what = "previous position in stream \(found), expected \(expected)"
         case .missingIndexEntry(let index): what = "\(index) index entry missing or wrong"
         case .danglingIndexEntry(let index): what = "\(index) index entry points to a record that does not match it"
         case .headMismatch(let detail): what = detail

@@ -3,10 +3,11 @@
 /// Planning reads the stream heads and the id index inside the writer's transaction, so it
 /// sees the appends committed before it and those earlier in the same group commit. If any
 /// check fails it throws a ``LedgerError`` and the append writes nothing; otherwise
-/// ``write(_:to:layout:chain:recordedAt:)`` cannot fail but for storage errors.
+/// ``write(_:to:through:layout:chain:recordedAt:)`` cannot fail but for storage errors.
 ///
 /// An *optimistic* plan skips the id look-up and lets the id index's no-overwrite insert
-/// detect a stored id (one descent of the tree instead of two). When it does, writing throws
+/// detect a stored id (one descent of the tree instead of two; in a store of format 2, plus a
+/// look-up in the other id tier when it holds any ids). When it does, writing throws
 /// ``OptimisticConflict`` and the writer redoes the whole group with careful plans, which
 /// find retries and conflicts before writing. Only appends that reuse stored ids (retries,
 /// re-run imports) pay for the second attempt.
@@ -15,6 +16,8 @@ struct AppendPlan {
     /// (already stored with the same content) or `nil` (to be appended).
     struct StreamPlan {
         var version: UInt64
+        /// The position of the stream's last event before the append (0 for a new stream).
+        var lastPosition: UInt64
         var existing: [UInt64?]
         /// For an event repeating an earlier one of the same append: that event's index.
         var repeats: [Int: Int]
@@ -29,10 +32,10 @@ struct AppendPlan {
         }
         var index = 0
         for (w, write) in append.writes.enumerated() {
-            let version = try write.streamBytes.withUnsafeBytes { key in
-                try transaction.get(layout.heads, key).map { bigEndianUInt64($0) } ?? 0
+            let (version, lastPosition) = try write.streamBytes.withUnsafeBytes { key in
+                try transaction.get(layout.heads, key).map { (bigEndianUInt64($0), bigEndianUInt64($0, at: 8)) } ?? (0, 0)
             }
-            var plan = StreamPlan(version: version, existing: [], repeats: [:])
+            var plan = StreamPlan(version: version, lastPosition: lastPosition, existing: [], repeats: [:])
             plan.existing.reserveCapacity(write.events.count)
             var appends = false
             for (e, event) in write.events.enumerated() {
@@ -47,7 +50,7 @@ struct AppendPlan {
                     continue
                 }
                 if write.events.count > 1 || append.writes.count > 1 { firstIndex[event.id] = (w, e) }
-                let stored = optimistic ? nil : try event.withIDBytes { try transaction.get(layout.ids, $0).map { bigEndianUInt64($0) } }
+                let stored = optimistic ? nil : try event.withIDBytes { try layout.storedPosition(ofID: $0, in: transaction) }
                 if let position = stored {
                     guard let bytes = try transaction.get(layout.log, position: position),
                           let record = try? RecordView(validating: bytes)
@@ -72,10 +75,12 @@ struct AppendPlan {
         }
     }
 
-    /// Writes the planned records and index entries, extending `chain`.
+    /// Writes the planned records and index entries through `cursors`, extending `chain`.
+    ///
+    /// - Throws: ``OptimisticConflict`` when an optimistic plan meets a stored id; storage errors.
     func write(
-        _ append: EncodedAppend, to transaction: borrowing WriteTransaction, layout: StoreLayout,
-        chain: inout Chain, recordedAt: Timestamp
+        _ append: EncodedAppend, to transaction: Transaction, through cursors: borrowing AppendCursors,
+        layout: StoreLayout, chain: inout Chain, recordedAt: Timestamp
     ) throws -> [AppendResult] {
         var results: [AppendResult] = []
         results.reserveCapacity(append.writes.count)
@@ -83,6 +88,7 @@ struct AppendPlan {
             var version = plan.version
             var positions = [UInt64](repeating: 0, count: write.events.count)
             var lastPosition: UInt64 = 0
+            var previous = plan.lastPosition
             for (e, event) in write.events.enumerated() {
                 if let position = plan.existing[e] {
                     positions[e] = position
@@ -95,18 +101,24 @@ struct AppendPlan {
                 let position = chain.head + 1
                 version += 1
                 chain.hash = try appendRecord(
-                    event, position: position, version: version, recordedAt: recordedAt,
-                    after: chain.hash, to: transaction, layout: layout)
+                    event, position: position, version: version, previous: previous, recordedAt: recordedAt,
+                    after: chain.hash, to: cursors.log, chained: layout.chainsStreams)
                 try withBigEndianBytes(of: position) { value in
-                    try write.streamBytes.withUnsafeBytes { stream in
-                        try StoreLayout.withStreamIndexKey(stream, version: version) { try transaction.put(layout.streams, $0, value) }
+                    if layout.hasStreamIndexEntry(forVersion: version) {
+                        try write.streamBytes.withUnsafeBytes { stream in
+                            try StoreLayout.withStreamIndexKey(stream, version: version) { try cursors.streams.put($0, value) }
+                        }
                     }
-                    do {
-                        try event.withIDBytes { try transaction.put(layout.ids, $0, value, .noOverwrite) }
-                    } catch let error as StorageError where error.code == .keyExists {
-                        throw OptimisticConflict()
+                    try event.withIDBytes { id in
+                        do {
+                            try cursors.ids.put(id, value, .noOverwrite)
+                        } catch let error as StorageError where error.code == .keyExists {
+                            throw OptimisticConflict()
+                        }
+                        if let other = cursors.otherIDs, try transaction.get(other, id) != nil { throw OptimisticConflict() }
                     }
                 }
+                previous = position
                 chain.head = position
                 lastPosition = position
                 positions[e] = position
@@ -114,7 +126,7 @@ struct AppendPlan {
             if lastPosition != 0 {
                 var head = StoreLayout.headValue(version: version, position: lastPosition)
                 try withUnsafeBytes(of: &head) { value in
-                    try write.streamBytes.withUnsafeBytes { try transaction.put(layout.heads, $0, value) }
+                    try write.streamBytes.withUnsafeBytes { try cursors.heads.put($0, value) }
                 }
             }
             results.append(AppendResult(stream: write.stream, positions: positions, streamVersion: version))
@@ -122,21 +134,26 @@ struct AppendPlan {
         return results
     }
 
-    /// Copies `event` into a reserved log entry, fills in the assigned fields and chains it.
+    /// Copies `event` into a reserved log entry, fills in the assigned fields (with the
+    /// stream's `previous` position when the record format is `chained`) and chains it.
     private func appendRecord(
-        _ event: EncodedEvent, position: UInt64, version: UInt64, recordedAt: Timestamp,
-        after previous: RecordHash, to transaction: borrowing WriteTransaction, layout: StoreLayout
+        _ event: EncodedEvent, position: UInt64, version: UInt64, previous: UInt64, recordedAt: Timestamp,
+        after previousHash: RecordHash, to log: borrowing WriteCursor, chained: Bool
     ) throws -> RecordHash {
-        var hash = previous
+        var hash = previousHash
         try withBigEndianBytes(of: position) { key in
             try event.bytes.withUnsafeBytes { source in
-                try transaction.put(layout.log, key, reserving: source.count, .append) { out in
+                try log.put(key, reserving: source.count, .append) { out in
                     out.copyMemory(from: source)
                     out.storeBytes(of: position.littleEndian, toByteOffset: RecordLayout.position, as: UInt64.self)
                     out.storeBytes(of: version.littleEndian, toByteOffset: RecordLayout.streamVersion, as: UInt64.self)
                     out.storeBytes(of: recordedAt.rawValue.littleEndian, toByteOffset: RecordLayout.recordedAt, as: Int64.self)
-                    let canonical = UnsafeRawBufferPointer(rebasing: out[0 ..< out.count - RecordLayout.hashSize])
-                    hash = HashChain.hash(after: previous, canonical: canonical)
+                    let end = out.count - RecordLayout.hashSize
+                    if chained {
+                        out.storeBytes(of: previous.littleEndian, toByteOffset: end - RecordLayout.trailerSize, as: UInt64.self)
+                    }
+                    let canonical = UnsafeRawBufferPointer(rebasing: out[0 ..< end])
+                    hash = HashChain.hash(after: previousHash, canonical: canonical)
                     hash.withUnsafeBytes { digest in
                         UnsafeMutableRawBufferPointer(rebasing: out[(out.count - RecordLayout.hashSize)...]).copyMemory(from: digest)
                     }

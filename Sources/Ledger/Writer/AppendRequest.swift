@@ -44,8 +44,8 @@ struct EncodedAppend: Sendable {
 
     let writes: [Write]
 
-    /// Validates and encodes `appends`, in the appending task.
-    init(_ appends: [StreamAppend], limits: LedgerLimits) throws(LedgerError) {
+    /// Validates and encodes `appends` in record format `format`, in the appending task.
+    init(_ appends: [StreamAppend], limits: LedgerLimits, format: UInt8) throws(LedgerError) {
         var writes: [Write] = []
         writes.reserveCapacity(appends.count)
         var seen: Set<String> = []
@@ -58,7 +58,7 @@ struct EncodedAppend: Sendable {
             var events: [EncodedEvent] = []
             events.reserveCapacity(append.events.count)
             for event in append.events {
-                events.append(try EncodedEvent(event, index: index, stream: append.stream, limits: limits))
+                events.append(try EncodedEvent(event, index: index, stream: append.stream, limits: limits, format: format))
                 index += 1
             }
             writes.append(Write(stream: append.stream, streamBytes: Array(append.stream.utf8), expected: append.expected, events: events))

@@ -45,9 +45,14 @@ final class Writer: @unchecked Sendable {
     private let wakeup = DispatchSemaphore(value: 0)
     private let finished = DispatchSemaphore(value: 0)
 
-    init(environment: LMDBEnvironment, layout: StoreLayout, signal: CommitSignal, logger: Logger) {
+    /// Whether commits are synced (``Durability/full``): new ids then go into the small id
+    /// tier (see ``AppendCursors``).
+    private let durable: Bool
+
+    init(environment: LMDBEnvironment, layout: StoreLayout, durable: Bool, signal: CommitSignal, logger: Logger) {
         self.environment = environment
         self.layout = layout
+        self.durable = durable
         self.signal = signal
         self.logger = logger
         // The thread holds no reference to the writer: the ledger's deinit waits for the thread
@@ -195,26 +200,63 @@ final class Writer: @unchecked Sendable {
         let start = try Chain.stored(in: transaction.transaction, layout: layout)
         var chain = start
         let recordedAt = Timestamp.now
+        let intoRecentIDs = durable && appends.reduce(0) { $0 + $1.eventCount } < StoreLayout.recentIDsLimit
+        let outcomes: [Result<[AppendResult], any Error>]
+        if hooks.isEmpty {
+            outcomes = try write(appends, in: transaction.transaction, intoRecentIDs: intoRecentIDs, optimistic: optimistic, chain: &chain, recordedAt: recordedAt)
+        } else {
+            outcomes = try write(appends, in: transaction, hooks: hooks, intoRecentIDs: intoRecentIDs, optimistic: optimistic, chain: &chain, recordedAt: recordedAt)
+        }
+        try AppendCursors.moveRecentIDs(in: transaction.transaction, layout: layout)
+        if chain.head != start.head {
+            try withBigEndianBytes(of: chain.head) { value in
+                try StoreLayout.MetaKey.head.withUnsafeBytes { try transaction.put(layout.meta, $0, value) }
+            }
+            try chain.hash.withUnsafeBytes { value in
+                try StoreLayout.MetaKey.headHash.withUnsafeBytes { try transaction.put(layout.meta, $0, value) }
+            }
+        }
+        try transaction.commit()
+        return (outcomes, chain.head)
+    }
+
+    /// Plans and writes each append in `transaction` through one set of cursors; a refused
+    /// append writes nothing, as it is refused before it writes.
+    private func write(
+        _ appends: [EncodedAppend], in transaction: Transaction, intoRecentIDs: Bool, optimistic: Bool,
+        chain: inout Chain, recordedAt: Timestamp
+    ) throws -> [Result<[AppendResult], any Error>] {
+        let cursors = try AppendCursors(layout: layout, transaction: transaction, intoRecentIDs: intoRecentIDs)
         var outcomes: [Result<[AppendResult], any Error>] = []
         outcomes.reserveCapacity(appends.count)
         for append in appends {
-            if hooks.isEmpty {
-                let plan: AppendPlan
-                do {
-                    plan = try AppendPlan(append, in: transaction.transaction, layout: layout, optimistic: optimistic)
-                } catch let error as LedgerError {
-                    outcomes.append(.failure(error))
-                    continue
-                }
-                outcomes.append(.success(try plan.write(append, to: transaction, layout: layout, chain: &chain, recordedAt: recordedAt)))
+            let plan: AppendPlan
+            do {
+                plan = try AppendPlan(append, in: transaction, layout: layout, optimistic: optimistic)
+            } catch let error as LedgerError {
+                outcomes.append(.failure(error))
                 continue
             }
+            outcomes.append(.success(try plan.write(
+                append, to: transaction, through: cursors, layout: layout, chain: &chain, recordedAt: recordedAt)))
+        }
+        return outcomes
+    }
+
+    /// Writes each append in a nested transaction of its own, with its own cursors, and calls
+    /// the hooks; an append that is refused (by its plan or a hook) is rolled back.
+    private func write(
+        _ appends: [EncodedAppend], in transaction: borrowing WriteTransaction, hooks: [any AppendHook],
+        intoRecentIDs: Bool, optimistic: Bool, chain: inout Chain, recordedAt: Timestamp
+    ) throws -> [Result<[AppendResult], any Error>] {
+        var outcomes: [Result<[AppendResult], any Error>] = []
+        outcomes.reserveCapacity(appends.count)
+        for append in appends {
             let nested = try transaction.nested()
             var nestedChain = chain
             let outcome: Result<[AppendResult], any Error>
             do {
-                let plan = try AppendPlan(append, in: nested.transaction, layout: layout, optimistic: optimistic)
-                let results = try plan.write(append, to: nested, layout: layout, chain: &nestedChain, recordedAt: recordedAt)
+                let results = try writeNested(append, in: nested.transaction, intoRecentIDs: intoRecentIDs, optimistic: optimistic, chain: &nestedChain, recordedAt: recordedAt)
                 try callHooks(hooks, from: chain.head + 1, through: nestedChain.head, in: nested)
                 outcome = .success(results)
             } catch let error as OptimisticConflict {
@@ -237,16 +279,18 @@ final class Writer: @unchecked Sendable {
             }
             outcomes.append(outcome)
         }
-        if chain.head != start.head {
-            try withBigEndianBytes(of: chain.head) { value in
-                try StoreLayout.MetaKey.head.withUnsafeBytes { try transaction.put(layout.meta, $0, value) }
-            }
-            try chain.hash.withUnsafeBytes { value in
-                try StoreLayout.MetaKey.headHash.withUnsafeBytes { try transaction.put(layout.meta, $0, value) }
-            }
-        }
-        try transaction.commit()
-        return (outcomes, chain.head)
+        return outcomes
+    }
+
+    /// Plans and writes one append in a nested transaction; its cursors close on return,
+    /// before the hooks run and the nested transaction ends.
+    private func writeNested(
+        _ append: EncodedAppend, in transaction: Transaction, intoRecentIDs: Bool, optimistic: Bool,
+        chain: inout Chain, recordedAt: Timestamp
+    ) throws -> [AppendResult] {
+        let cursors = try AppendCursors(layout: layout, transaction: transaction, intoRecentIDs: intoRecentIDs)
+        let plan = try AppendPlan(append, in: transaction, layout: layout, optimistic: optimistic)
+        return try plan.write(append, to: transaction, through: cursors, layout: layout, chain: &chain, recordedAt: recordedAt)
     }
 
     /// Whether `error` means the map is full, raised directly or through a scope's wrapping.

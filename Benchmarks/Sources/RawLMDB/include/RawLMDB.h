@@ -45,17 +45,22 @@ raw_lmdb *raw_lmdb_open(const char *path, int durable, int indexed, size_t map_s
 int raw_lmdb_append(raw_lmdb *db, const void *record, size_t size, unsigned count);
 
 /*
- * The ledger's writes for `count` events in one write transaction, event i going to stream
- * i % `streams` (at most 100 streams, named "challenge-cNN"):
- * - `log`: the record, as raw_lmdb_append does;
- * - `streams`: key stream name, 0, version (8 bytes big-endian) -> position;
- * - `ids`: key "ev-" and 12 digits (stream * 10^10 + version, as the concurrent benchmark
- *   numbers its events) -> position, with MDB_NOOVERWRITE (the duplicate check and the
- *   insert in one descent);
+ * The ledger's writes (store format 2) for `count` events in one write transaction, event i
+ * going to stream i % `streams` (at most 100 streams, named "challenge-cNN"), each through one
+ * cursor per database:
+ * - `log`: the record, as raw_lmdb_append does, with the stream's previous position in the
+ *   8 bytes before its last 32 (record format 2's link);
+ * - `streams`: for every 32nd version of a stream, key stream name, 0, version (8 bytes
+ *   big-endian) -> position;
+ * - the id, "ev-" and 12 digits (stream * 10^10 + version, as the concurrent benchmark numbers
+ *   its events) -> position, with MDB_NOOVERWRITE (the duplicate check and the insert in one
+ *   descent): durable stores with fewer than 1024 events per transaction write `recentIDs` and
+ *   look the id up in `ids`; others write `ids`; `recentIDs` is moved into `ids` once it holds
+ *   1024 entries;
  * - `heads`: once per stream per transaction, stream name -> version, position;
  * - `meta`: once per transaction, "head" -> position and "headHash" -> 32 bytes.
- * No hashing and no id lookup before the insert: the least any implementation of the layout
- * must write. Returns 0 or the LMDB code of the failing call.
+ * No hashing and no planning: the least any implementation of the layout must write.
+ * Returns 0 or the LMDB code of the failing call.
  */
 int raw_lmdb_append_indexed(raw_lmdb *db, const void *record, size_t size, unsigned count, unsigned streams);
 
