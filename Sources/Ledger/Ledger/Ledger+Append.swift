@@ -12,9 +12,10 @@ extension Ledger {
     /// ``Durability/full`` the events are on disk when this returns. Appends from concurrent
     /// tasks share one commit and one disk flush.
     ///
-    /// Cost: the events are encoded in the calling task; the writer then does three B-tree
-    /// writes (log, stream index, id index) and one SHA-256 per event, one write per stream,
-    /// and two meta writes and one commit per group of appends.
+    /// Cost: the events are encoded in the calling task; the writer then does two B-tree
+    /// writes (log, id index; in a store of format 1 also the stream index) and one SHA-256
+    /// per event, one write per stream (plus one per 32 events of it), and two meta writes and
+    /// one commit per group of appends.
     ///
     /// - Returns: each event's position and the stream's new version.
     /// - Throws: ``LedgerError/wrongExpectedVersion(stream:expected:actual:)``,

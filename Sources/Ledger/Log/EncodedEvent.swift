@@ -27,7 +27,7 @@ struct EncodedEvent: Sendable {
         guard event.metadata.count <= LedgerLimits.maximumMetadataEntries else {
             throw invalid("\(event.metadata.count) metadata entries; at most \(LedgerLimits.maximumMetadataEntries) allowed")
         }
-        let pairs = event.metadata.isEmpty ? [] : event.metadata.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+        let pairs = event.metadata.count < 2 ? Array(event.metadata) : event.metadata.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
         var metadataLength = 0
         for (key, value) in pairs {
             guard key.utf8.count <= UInt16.max, value.utf8.count <= UInt16.max else {

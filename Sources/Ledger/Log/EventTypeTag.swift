@@ -12,12 +12,15 @@ public struct EventTypeTag: RawRepresentable, Sendable, Hashable, CustomStringCo
 
     /// The tag of the event type named `name`.
     public init(_ name: String) {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in name.utf8 {
-            hash ^= UInt64(byte)
-            hash &*= 0x0000_0100_0000_01b3
+        var name = name
+        self.rawValue = name.withUTF8 { utf8 in
+            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+            for byte in utf8 {
+                hash ^= UInt64(byte)
+                hash &*= 0x0000_0100_0000_01b3
+            }
+            return hash
         }
-        self.rawValue = hash
     }
 
     /// The tag as 16 zero-padded hexadecimal digits.

@@ -26,10 +26,11 @@ struct AppendPlan {
     var streams: [StreamPlan] = []
 
     init(_ append: EncodedAppend, in transaction: Transaction, layout: StoreLayout, optimistic: Bool) throws {
+        // An id repeated within the append: a careful plan finds it here; an optimistic one
+        // leaves it to the id index's no-overwrite insert, like an id stored before.
+        let tracksRepeats = !optimistic && (append.writes.count > 1 || (append.writes.first?.events.count ?? 0) > 1)
         var firstIndex: [String: (write: Int, event: Int)] = [:]
-        if append.writes.count > 1 || (append.writes.first?.events.count ?? 0) > 1 {
-            firstIndex.reserveCapacity(append.eventCount)
-        }
+        if tracksRepeats { firstIndex.reserveCapacity(append.eventCount) }
         var index = 0
         for (w, write) in append.writes.enumerated() {
             let (version, lastPosition) = try write.streamBytes.withUnsafeBytes { key in
@@ -40,7 +41,7 @@ struct AppendPlan {
             var appends = false
             for (e, event) in write.events.enumerated() {
                 defer { index += 1 }
-                if let earlier = firstIndex[event.id] {
+                if tracksRepeats, let earlier = firstIndex[event.id] {
                     let other = append.writes[earlier.write].events[earlier.event]
                     guard other.bytes == event.bytes, earlier.write == w else {
                         throw LedgerError.invalidEvent(index: index, reason: "event id \"\(event.id)\" appears earlier in the same append with other content")
@@ -49,7 +50,7 @@ struct AppendPlan {
                     plan.existing.append(nil)
                     continue
                 }
-                if write.events.count > 1 || append.writes.count > 1 { firstIndex[event.id] = (w, e) }
+                if tracksRepeats { firstIndex[event.id] = (w, e) }
                 let stored = optimistic ? nil : try event.withIDBytes { try layout.storedPosition(ofID: $0, in: transaction) }
                 if let position = stored {
                     guard let bytes = try transaction.get(layout.log, position: position),
@@ -94,7 +95,7 @@ struct AppendPlan {
                     positions[e] = position
                     continue
                 }
-                if let earlier = plan.repeats[e] {
+                if !plan.repeats.isEmpty, let earlier = plan.repeats[e] {
                     positions[e] = positions[earlier]
                     continue
                 }

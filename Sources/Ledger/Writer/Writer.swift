@@ -36,10 +36,10 @@ final class Writer: @unchecked Sendable {
     /// At most this many events go into one group commit; a single larger append is never split.
     static let eventsPerCommit = 65_536
 
-    private let environment: LMDBEnvironment
-    private let layout: StoreLayout
+    let environment: LMDBEnvironment
+    let layout: StoreLayout
     private let signal: CommitSignal
-    private let logger: Logger
+    let logger: Logger
     private let queue = Mutex(Queue())
     private let hooks = Mutex<[any AppendHook]>([])
     private let wakeup = DispatchSemaphore(value: 0)
@@ -47,7 +47,7 @@ final class Writer: @unchecked Sendable {
 
     /// Whether commits are synced (``Durability/full``): new ids then go into the small id
     /// tier (see ``AppendCursors``).
-    private let durable: Bool
+    let durable: Bool
 
     init(environment: LMDBEnvironment, layout: StoreLayout, durable: Bool, signal: CommitSignal, logger: Logger) {
         self.environment = environment
@@ -243,58 +243,8 @@ final class Writer: @unchecked Sendable {
         return outcomes
     }
 
-    /// Writes each append in a nested transaction of its own, with its own cursors, and calls
-    /// the hooks; an append that is refused (by its plan or a hook) is rolled back.
-    private func write(
-        _ appends: [EncodedAppend], in transaction: borrowing WriteTransaction, hooks: [any AppendHook],
-        intoRecentIDs: Bool, optimistic: Bool, chain: inout Chain, recordedAt: Timestamp
-    ) throws -> [Result<[AppendResult], any Error>] {
-        var outcomes: [Result<[AppendResult], any Error>] = []
-        outcomes.reserveCapacity(appends.count)
-        for append in appends {
-            let nested = try transaction.nested()
-            var nestedChain = chain
-            let outcome: Result<[AppendResult], any Error>
-            do {
-                let results = try writeNested(append, in: nested.transaction, intoRecentIDs: intoRecentIDs, optimistic: optimistic, chain: &nestedChain, recordedAt: recordedAt)
-                try callHooks(hooks, from: chain.head + 1, through: nestedChain.head, in: nested)
-                outcome = .success(results)
-            } catch let error as OptimisticConflict {
-                throw error
-            } catch let error where Self.isMapFull(error) {
-                // The map must grow and the whole group be retried, even when a hook's write
-                // hit the limit (it sees the error wrapped as a `LedgerError`).
-                throw error
-            } catch let error as StorageError {
-                throw error
-            } catch {
-                outcome = .failure(error)
-            }
-            switch outcome {
-            case .success:
-                try nested.commit()
-                chain = nestedChain
-            case .failure:
-                nested.abort()
-            }
-            outcomes.append(outcome)
-        }
-        return outcomes
-    }
-
-    /// Plans and writes one append in a nested transaction; its cursors close on return,
-    /// before the hooks run and the nested transaction ends.
-    private func writeNested(
-        _ append: EncodedAppend, in transaction: Transaction, intoRecentIDs: Bool, optimistic: Bool,
-        chain: inout Chain, recordedAt: Timestamp
-    ) throws -> [AppendResult] {
-        let cursors = try AppendCursors(layout: layout, transaction: transaction, intoRecentIDs: intoRecentIDs)
-        let plan = try AppendPlan(append, in: transaction, layout: layout, optimistic: optimistic)
-        return try plan.write(append, to: transaction, through: cursors, layout: layout, chain: &chain, recordedAt: recordedAt)
-    }
-
     /// Whether `error` means the map is full, raised directly or through a scope's wrapping.
-    private static func isMapFull(_ error: any Error) -> Bool {
+    static func isMapFull(_ error: any Error) -> Bool {
         switch error {
         case let error as StorageError: error.code == .mapFull
         case LedgerError.storage(let error): error.code == .mapFull
@@ -304,37 +254,5 @@ final class Writer: @unchecked Sendable {
 
     /// Scratch space for the record a hook sees: a copy, so the hook's own writes cannot move
     /// the bytes under it. Grows to the largest record and is then reused.
-    private var scratch: [UInt8] = []
-
-    /// Calls every hook with each record from `first` through `last`, in order.
-    private func callHooks(_ hooks: [any AppendHook], from first: UInt64, through last: UInt64, in transaction: borrowing WriteTransaction) throws {
-        guard first <= last else { return }
-        let scope = WriteScope(transaction: transaction.transaction, layout: layout)
-        for position in first ... last {
-            guard let stored = try transaction.transaction.get(layout.log, position: position) else {
-                throw LedgerError.corruptRecord(position: position, reason: "record written in this transaction is missing")
-            }
-            if scratch.count < stored.count { scratch = [UInt8](repeating: 0, count: stored.count) }
-            try scratch.withUnsafeMutableBytes { buffer in
-                let copy = UnsafeMutableRawBufferPointer(rebasing: buffer[0 ..< stored.count])
-                copy.copyMemory(from: stored)
-                let record = try RecordView(validating: UnsafeRawBufferPointer(copy))
-                for hook in hooks { try hook.didAppend(record, in: scope) }
-            }
-        }
-        for hook in hooks { try hook.didFinishAppend(through: last, in: scope) }
-    }
-}
-
-/// The end of the hash chain as a transaction extends it.
-struct Chain {
-    var head: UInt64
-    var hash: RecordHash
-
-    /// The end of the chain as stored in `txn`: the meta head and head hash.
-    static func stored(in txn: Transaction, layout: StoreLayout) throws -> Chain {
-        let head = try StoreLayout.MetaKey.head.withUnsafeBytes { try txn.get(layout.meta, $0) }.map { bigEndianUInt64($0) } ?? 0
-        let hash = try StoreLayout.MetaKey.headHash.withUnsafeBytes { try txn.get(layout.meta, $0) }.map { RecordHash($0) } ?? .zero
-        return Chain(head: head, hash: hash)
-    }
+    var scratch: [UInt8] = []
 }
