@@ -18,12 +18,17 @@ extension Ledger {
     ///   ``StorageError/Code/corrupted`` naming the first damaged page when the file's page
     ///   structure is broken.
     public func verify() throws -> VerificationReport {
-        do {
-            try PageStructureCheck.checkConfirmed(environment.path + "/data.mdb", depth: .everyPage, operation: "verify")
-        } catch {
-            throw LedgerError.storage(error)
+        try read { txn in
+            // Inside the snapshot: while it is open, LMDB reuses no page that the snapshot or
+            // any later commit can reach, so appends running meanwhile cannot rewrite pages
+            // under the check.
+            do {
+                try PageStructureCheck.checkConfirmed(environment.path + "/data.mdb", depth: .everyPage, operation: "verify")
+            } catch let error as StorageError {
+                throw LedgerError.storage(error)
+            }
+            return try Verifier(txn: txn, layout: layout).run()
         }
-        return try read { txn in try Verifier(txn: txn, layout: layout).run() }
     }
 }
 
