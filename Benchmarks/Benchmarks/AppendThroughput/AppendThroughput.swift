@@ -34,10 +34,12 @@ import Ledger
 ///
 /// The baselines are honest by construction: the same record size, the same records per
 /// transaction and the same sync mode as the ledger benchmark they sit beside. The log-only
-/// baselines (the ones the targets name) write only the record; the ledger also writes its
-/// three indexes (`streams`, `ids`, `heads`) and `meta`, chains each record with SHA-256 and
-/// hands the work to its writer thread: that is what the ratio prices. The "ledger layout"
-/// baselines write the ledger's databases from C (see `RawLMDB.h`) and split the gap in two:
+/// baselines (the ones the targets name) write only the record; the ledger (a new store, so
+/// store format 2) also writes its id index (into the small `recentIDs` tier under durable
+/// commits of few events), its stream heads, a stream index entry per 32 versions and `meta`,
+/// chains each record with SHA-256 and hands the work to its writer thread: that is what the
+/// ratio prices. The "ledger layout" baselines write the same databases from C, through one
+/// cursor per database as the ledger does (see `RawLMDB.h`), and split the gap in two:
 /// layout over log is what the format costs in LMDB itself; ledger over layout is what the
 /// Swift implementation adds (encoding, planning, hashing, the hand-off to the writer).
 /// The durable ledger benchmarks also report `events/commit`, counted from the store's file.
