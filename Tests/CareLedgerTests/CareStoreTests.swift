@@ -39,14 +39,18 @@ struct CareStoreTests {
         }
     }
 
-    @Test("An atomic append must keep each stream's events together")
+    @Test("An atomic append keeps the given order across streams; with an expectation each stream's events must be together")
     func streamNotContiguous() async throws {
         try await withTemporaryRoot { root in
             let store = try await openStore(root + "/store")
             try await store.append(Make.org("o1", "region"))
             let events = [Make.problem("c1", org: "o1"), Make.problem("c2", org: "o1"), Make.advance("c1", to: "test")]
-            await #expect(throws: CareStoreError.streamNotContiguous(eventID: "advance-c1-test")) { try await store.append(events) }
+            await #expect(throws: CareStoreError.streamNotContiguous(eventID: "advance-c1-test")) {
+                try await store.append(events, expecting: .noStream)
+            }
             #expect(try store.ledger.head == 1)
+            #expect(try await store.append(events) == [2, 3, 4])
+            #expect(try store.ledger.event(at: 4)?.id == "advance-c1-test")
         }
     }
 

@@ -11,7 +11,6 @@ struct ArgumentErrorTests {
         case emptyStream, longStream, longMultibyteStream, streamWithNUL
         case emptyID, longID, longMultibyteID
         case emptyType, longType, tooManyMetadataEntries, oversizedEvent
-        case sameStreamTwice
 
         /// The appends, with a valid event before the bad one so that a partial write would show.
         var appends: [StreamAppend] {
@@ -38,8 +37,6 @@ struct ArgumentErrorTests {
                     for index in 0 ... LedgerLimits.maximumMetadataEntries { event.metadata["k\(index)"] = "v" }
                 }
             case .oversizedEvent: return bad { $0.payload = Array(repeating: 0x41, count: ArgumentErrorTests.maximumEventSize) }
-            case .sameStreamTwice:
-                return [StreamAppend([good], to: "s"), StreamAppend([.sample("other")], to: "t"), StreamAppend([.sample("bad")], to: "s")]
             }
         }
 
@@ -56,7 +53,6 @@ struct ArgumentErrorTests {
             case (.longType, .invalidEvent(1, let reason)): reason.contains("\(LedgerLimits.maximumTypeLength)")
             case (.tooManyMetadataEntries, .invalidEvent(1, let reason)): reason.contains("\(LedgerLimits.maximumMetadataEntries)")
             case (.oversizedEvent, .invalidEvent(1, let reason)): reason.contains("\(ArgumentErrorTests.maximumEventSize)")
-            case (.sameStreamTwice, .invalidArgument(let reason)): reason.contains("\"s\"")
             default: false
             }
         }

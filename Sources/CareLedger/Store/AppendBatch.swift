@@ -3,11 +3,11 @@ import Ledger
 /// Events gathered into one atomic ``Ledger/Ledger/append(_:)`` whose log order is the order
 /// they were added in.
 ///
-/// The ledger takes one ``StreamAppend`` per stream and gives the entries' events consecutive
-/// positions, entry after entry; a stream may appear once. So an event joins the last entry
-/// when it is of the same stream, opens a new entry when its stream is not in the batch yet,
-/// and does not fit when its stream is in the batch but not last: adding it would put it
-/// before events that came earlier.
+/// The ledger gives the entries' events consecutive positions, entry after entry, and a stream
+/// may appear in several entries. So an event joins the last entry when it is of the same
+/// stream and opens a new entry otherwise. With an expectation other than `.any` (which every
+/// entry of a stream would have to meet) a stream may appear in one entry only: an event whose
+/// stream is in the batch but not last does not fit.
 struct AppendBatch {
     private(set) var appends: [StreamAppend] = []
     private(set) var count = 0
@@ -26,7 +26,7 @@ struct AppendBatch {
         if let last = appends.indices.last, appends[last].stream == stream {
             appends[last].events.append(event.newEvent)
         } else {
-            guard streams.insert(stream).inserted else { return false }
+            guard expected == .any || streams.insert(stream).inserted else { return false }
             appends.append(StreamAppend([event.newEvent], to: stream, expecting: expected))
         }
         count += 1

@@ -24,12 +24,14 @@ extension CareStore {
     ///
     /// The rules see the events in order, so a batch may register an organisation and then
     /// a person of it. `expected` applies to every stream the batch touches (`.noStream`: every
-    /// entity is new). The events of one stream must be contiguous in `events`: the ledger
-    /// stores each stream's part of an atomic append together, so `[a₁, b₁, a₂]` could not keep
-    /// its order (append it in two calls, or reorder it).
+    /// entity is new). With `.any` the events are stored in the order given, whatever their
+    /// streams; with another expectation, which applies to a stream as a whole, the events of
+    /// one stream must be contiguous in `events` (`[a₁, b₁, a₂]` is refused: append it in two
+    /// calls, or reorder it).
     ///
     /// - Returns: each event's position, in the order given.
-    /// - Throws: ``CareStoreError/streamNotContiguous(eventID:)``; otherwise as the append of
+    /// - Throws: ``CareStoreError/streamNotContiguous(eventID:)`` (only with an expectation other
+    ///   than `.any`); otherwise as the append of
     ///   one event: ``RuleViolation`` or `LedgerError`.
     @discardableResult
     public func append(_ events: [CareEvent], expecting expected: ExpectedVersion = .any) async throws -> [UInt64] {

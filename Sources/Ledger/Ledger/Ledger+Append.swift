@@ -34,7 +34,11 @@ extension Ledger {
     /// Appends to several streams in one atomic step: either every stream's events are stored
     /// or, if any stream's expectation or any event fails, none are.
     ///
-    /// - Parameter appends: one entry per stream; a stream may appear only once.
+    /// Events are stored in the order of the entries, so an import can keep its file's order:
+    /// a stream may appear in several entries, and each entry's expectation is checked against
+    /// the stream as the entries before it leave it.
+    ///
+    /// - Parameter appends: the entries, in the order their events are to be stored.
     /// - Returns: one result per entry, in order.
     /// - Throws: as ``append(_:to:expecting:)``; ``LedgerError/invalidEvent(index:reason:)``
     ///   counts events across all entries.

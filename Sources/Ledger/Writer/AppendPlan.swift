@@ -32,10 +32,14 @@ struct AppendPlan {
         var firstIndex: [String: (write: Int, event: Int)] = [:]
         if tracksRepeats { firstIndex.reserveCapacity(append.eventCount) }
         var index = 0
+        // A stream may appear in several entries: each later entry starts where the earlier
+        // ones of this append leave the stream.
+        var plannedVersions: [[UInt8]: UInt64] = [:]
         for (w, write) in append.writes.enumerated() {
-            let (version, lastPosition) = try write.streamBytes.withUnsafeBytes { key in
+            var (version, lastPosition) = try write.streamBytes.withUnsafeBytes { key in
                 try transaction.get(layout.heads, key).map { (bigEndianUInt64($0), bigEndianUInt64($0, at: 8)) } ?? (0, 0)
             }
+            if append.writes.count > 1, let planned = plannedVersions[write.streamBytes] { version = planned }
             var plan = StreamPlan(version: version, lastPosition: lastPosition, existing: [], repeats: [:])
             plan.existing.reserveCapacity(write.events.count)
             var appends = false
@@ -72,6 +76,10 @@ struct AppendPlan {
                 if optimistic && !write.events.isEmpty { throw OptimisticConflict() }
                 throw LedgerError.wrongExpectedVersion(stream: write.stream, expected: write.expected, actual: version)
             }
+            if append.writes.count > 1 {
+                let stored = plan.existing.lazy.filter { $0 == nil }.count - plan.repeats.count
+                plannedVersions[write.streamBytes] = version + UInt64(stored)
+            }
             streams.append(plan)
         }
     }
@@ -85,11 +93,13 @@ struct AppendPlan {
     ) throws -> [AppendResult] {
         var results: [AppendResult] = []
         results.reserveCapacity(append.writes.count)
+        // The last position written per stream, for streams appearing in several entries.
+        var writtenLast: [[UInt8]: UInt64] = [:]
         for (write, plan) in zip(append.writes, streams) {
             var version = plan.version
             var positions = [UInt64](repeating: 0, count: write.events.count)
             var lastPosition: UInt64 = 0
-            var previous = plan.lastPosition
+            var previous = append.writes.count > 1 ? writtenLast[write.streamBytes] ?? plan.lastPosition : plan.lastPosition
             for (e, event) in write.events.enumerated() {
                 if let position = plan.existing[e] {
                     positions[e] = position
@@ -125,6 +135,7 @@ struct AppendPlan {
                 positions[e] = position
             }
             if lastPosition != 0 {
+                if append.writes.count > 1 { writtenLast[write.streamBytes] = lastPosition }
                 var head = StoreLayout.headValue(version: version, position: lastPosition)
                 try withUnsafeBytes(of: &head) { value in
                     try write.streamBytes.withUnsafeBytes { try cursors.heads.put($0, value) }

@@ -48,13 +48,9 @@ struct EncodedAppend: Sendable {
     init(_ appends: [StreamAppend], limits: LedgerLimits, format: UInt8) throws(LedgerError) {
         var writes: [Write] = []
         writes.reserveCapacity(appends.count)
-        var seen: Set<String> = []
         var index = 0
         for append in appends {
             try LedgerLimits.validate(stream: append.stream)
-            guard appends.count == 1 || seen.insert(append.stream).inserted else {
-                throw .invalidArgument("stream \"\(append.stream)\" appears twice in one atomic append; pass its events together")
-            }
             var events: [EncodedEvent] = []
             events.reserveCapacity(append.events.count)
             for event in append.events {
