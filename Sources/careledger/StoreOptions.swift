@@ -19,9 +19,11 @@ struct StoreOptions: ParsableArguments {
     }
 
     /// Opens the store with its rules and reports; `create` allows a new store.
-    func openStore(create: Bool = false) async throws -> CareStore {
+    func openStore(create: Bool = false, maximumEventSize: Int? = nil) async throws -> CareStore {
         if !create { try requireExisting() }
-        return try await CareStore(path: store, configuration: .commandLine)
+        var configuration = CareStore.Configuration.commandLine
+        if let maximumEventSize { configuration.ledger.limits.maximumEventSize = maximumEventSize }
+        return try await CareStore(path: store, configuration: configuration)
     }
 
     private func requireExisting() throws {

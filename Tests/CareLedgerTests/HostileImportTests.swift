@@ -67,3 +67,26 @@ struct HostileImportTests {
         }
     }
 }
+
+@Suite("The maximum event size")
+struct MaximumEventSizeTests {
+    @Test("an event above the ledger's configured maximum size is refused by the import's check, naming its line; nothing is stored")
+    func tooLarge() async throws {
+        try await withTemporaryRoot { root in
+            var configuration = CareStore.Configuration()
+            configuration.ledger.limits.maximumEventSize = 1_000
+            let store = try await CareStore(path: root + "/store", configuration: configuration)
+            let big = Make.course("k1", participants: (0 ..< 100).map { "person-\($0)" })
+            try writeLines([Make.org("o1", "region"), big], to: root + "/file.jsonl")
+            do {
+                try await store.importEvents(fromFile: root + "/file.jsonl")
+                Issue.record("the oversized event was imported")
+            } catch let error as ImportError {
+                #expect(error.line == 2 && error.eventID == big.id && error.identifier == "event-too-large", "\(error)")
+                #expect(String(describing: error).contains("1000"))
+            }
+            #expect(try store.ledger.head == 0)
+            await store.close()
+        }
+    }
+}

@@ -24,6 +24,8 @@ public struct ImportError: Error, Sendable, Hashable, CustomStringConvertible {
         case eventIDConflict(storedAt: UInt64)
         /// The event id appeared on an earlier line of the file with other content.
         case eventIDRepeated(firstLine: Int)
+        /// The event breaks a limit of the ledger (its encoded size above the maximum event size).
+        case ledgerLimit(String)
 
         public var description: String {
             switch self {
@@ -32,6 +34,7 @@ public struct ImportError: Error, Sendable, Hashable, CustomStringConvertible {
             case .rule(let violation): "breaks \(violation.rule.identifier) at \(violation.field)\(violation.subject.map { " (\"\($0)\")" } ?? ""): \(violation.rule.sentence)"
             case .eventIDConflict(let position): "the event id is stored at position \(position) with other content"
             case .eventIDRepeated(let line): "the event id is on line \(line) with other content"
+            case .ledgerLimit(let reason): reason
             }
         }
     }
@@ -52,6 +55,7 @@ public struct ImportError: Error, Sendable, Hashable, CustomStringConvertible {
         case .data(let error): error.problem.identifier
         case .rule(let violation): violation.rule.identifier
         case .eventIDConflict, .eventIDRepeated: "event-id-conflict"
+        case .ledgerLimit: "event-too-large"
         }
     }
 
@@ -63,6 +67,7 @@ public struct ImportError: Error, Sendable, Hashable, CustomStringConvertible {
         case .data(let error): error.field
         case .rule(let violation): violation.field
         case .eventIDConflict, .eventIDRepeated: "id"
+        case .ledgerLimit: nil
         }
     }
 

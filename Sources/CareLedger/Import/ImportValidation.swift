@@ -48,6 +48,13 @@ struct ImportValidation {
             return
         }
         firstLines[event.id] = (content, line)
+        do {
+            try ledger.check(event.newEvent, for: event.stream)
+        } catch {
+            let reason: String
+            if case .invalidEvent(_, let text) = error { reason = text } else { reason = error.description }
+            throw ImportError(line: line, eventID: event.id, problem: .ledgerLimit(reason))
+        }
         if let stored = try ledger.event(withID: event.id) {
             guard event.hasSameContent(as: stored) else {
                 throw ImportError(line: line, eventID: event.id, problem: .eventIDConflict(storedAt: stored.position))

@@ -47,4 +47,14 @@ extension Ledger {
         let encoded = try EncodedAppend(appends, limits: configuration.limits, format: layout.recordFormat)
         return try await writer.submit(encoded)
     }
+
+    /// Checks `event` as an append to `stream` would — stream name, id, type and metadata
+    /// limits, and the encoded size against ``LedgerLimits/maximumEventSize`` — without
+    /// storing anything. An import uses it to refuse a file before its first batch.
+    ///
+    /// Cost: encodes the event (allocates).
+    /// - Throws: ``LedgerError/invalidStream(reason:)`` or ``LedgerError/invalidEvent(index:reason:)``.
+    public func check(_ event: NewEvent, for stream: String) throws(LedgerError) {
+        _ = try EncodedAppend([StreamAppend([event], to: stream)], limits: configuration.limits, format: layout.recordFormat)
+    }
 }

@@ -18,13 +18,17 @@ struct ImportCommand: AsyncParsableCommand {
     @Option(help: "Events per committed batch.")
     var batchSize: Int = ImportOptions().maximumBatchSize
 
+    @Option(help: ArgumentHelp("Refuse events larger than this, encoded (the ledger's maximum event size).", valueName: "bytes"))
+    var maxEventSize: Int = LedgerLimits().maximumEventSize
+
     func validate() throws {
         guard batchSize > 0 else { throw ValidationError("--batch-size must be at least 1") }
+        guard maxEventSize >= 256 else { throw ValidationError("--max-event-size must be at least 256 bytes") }
     }
 
     func run() async throws {
         guard FileSystem.exists(file) else { throw CommandError.noFile(file) }
-        let store = try await options.openStore(create: true)
+        let store = try await options.openStore(create: true, maximumEventSize: maxEventSize)
         let bar = ProgressBar("importing", total: nil, unit: "events")
         var importOptions = ImportOptions()
         importOptions.maximumBatchSize = batchSize
