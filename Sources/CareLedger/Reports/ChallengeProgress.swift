@@ -10,26 +10,30 @@ import Projections
 /// reached `reported` (skipped stages count as passed).
 ///
 /// The times are kept only by a table made ``timed`` (the funnel's): a fold that needs only
-/// stages (the KPI's) saves the memory and the cache misses of writing them.
+/// stages (the KPI's) saves the memory and the cache misses of writing them. What a fold
+/// reads of a challenge sits in the value of its ``EntityInterner`` cell, so a fold touches
+/// one cache line to find it and compare its stage: the furthest stage code (bits 0–6),
+/// dropped (bit 7), and, when timed, which times are set (bit 8 reported, bits 9–13 the
+/// entry into each stage from screening). The times themselves (6 words per challenge: the
+/// report, then the entry into each stage) are only written by the fold, the first time each
+/// is known, never read — so their cache misses do not stall it.
 struct ChallengeProgress: Sendable, Hashable {
     /// A time not known: no such event was folded.
     static let noTime = Int64.min
     /// Stages with an `IdeaAdvanced` into them: screening … implemented.
     static let advancedStages = 5
     static let dropped = Stage.dropped.code
+    private static let droppedBit: UInt64 = 0x80
+    private static let furthestBits: UInt64 = 0x7F
+    private static let reportedBit: UInt64 = 1 << 8
+    /// Words per challenge in ``times``: the report time, then 5 entry times.
+    private static let rowWords = 1 + advancedStages
 
-    /// Whether the table keeps ``reportedAt`` and ``enteredAt``.
+    /// Whether the table keeps ``reported(_:)`` and ``entered(_:_:)``.
     private(set) var timed: Bool
     private(set) var ids = EntityInterner()
-    /// The furthest stage code reached (0, `reported`, until an advance), dropped excluded.
-    private(set) var furthest: [UInt8] = []
-    /// 1 when an `IdeaAdvanced` into `dropped` was folded.
-    private(set) var droppedFlags: [UInt8] = []
-    /// `occurredAt` of the `ProblemReported`, or ``noTime`` (empty unless ``timed``).
-    private(set) var reportedAt: [Int64] = []
-    /// `occurredAt` of the `IdeaAdvanced` into each stage from screening (5 per challenge;
-    /// empty unless ``timed``).
-    private(set) var enteredAt: [Int64] = []
+    /// ``rowWords`` times per challenge (empty unless ``timed``).
+    private var times: [Int64] = []
 
     /// The number of challenges seen.
     var count: Int { ids.count }
@@ -37,83 +41,84 @@ struct ChallengeProgress: Sendable, Hashable {
     /// An empty table that keeps times when `timed`.
     init(timed: Bool) { self.timed = timed }
 
+    /// Each challenge's stage facts, by number (read with ``furthest(_:)`` and ``isDropped(_:)``).
+    func stages() -> [UInt64] { ids.values() }
+
+    /// The furthest stage code reached, from `facts` of ``stages()`` (0, `reported`, until an
+    /// advance), dropped excluded.
+    static func furthest(_ facts: UInt64) -> UInt8 { UInt8(truncatingIfNeeded: facts & furthestBits) }
+
+    /// Whether the challenge of `facts` of ``stages()`` was dropped.
+    static func isDropped(_ facts: UInt64) -> Bool { facts & droppedBit != 0 }
+
+    /// The slot of the challenge `id`, giving a new one its row of times.
     @inline(__always)
-    private mutating func index(of id: UnsafeRawBufferPointer) -> Int {
-        let index = ids.intern(id)
-        if index == furthest.count {
-            furthest.append(0)
-            droppedFlags.append(0)
-            if timed {
-                reportedAt.append(Self.noTime)
-                for _ in 0 ..< Self.advancedStages { enteredAt.append(Self.noTime) }
-            }
+    private mutating func slot(of id: UnsafeRawBufferPointer) -> Int {
+        let slot = ids.slot(of: id)
+        if timed && ids.count &* Self.rowWords != times.count {
+            for _ in 0 ..< Self.rowWords { times.append(Self.noTime) }
         }
-        return index
+        return slot
     }
 
     /// Folds a `ProblemReported` payload (`challenge` first) that happened at `time`.
     @inline(__always)
     mutating func foldReported(_ payload: inout PayloadReader, at time: Timestamp) throws(PayloadReader.Truncated) {
-        let index = index(of: try payload.readIdentifier())
-        if timed && reportedAt[index] == Self.noTime { reportedAt[index] = time.rawValue }
+        let slot = slot(of: try payload.readIdentifier())
+        guard timed else { return }
+        let facts = ids[valueAt: slot]
+        if facts & Self.reportedBit == 0 {
+            ids[valueAt: slot] = facts | Self.reportedBit
+            times[ids.number(atSlot: slot) &* Self.rowWords] = time.rawValue
+        }
     }
 
     /// Folds an `IdeaAdvanced` payload (`challenge`, `stage`) that happened at `time`.
-    ///
-    /// - Returns: the furthest stage code before and after the event.
-    @inline(__always) @discardableResult
-    mutating func foldAdvanced(_ payload: inout PayloadReader, at time: Timestamp) throws(PayloadReader.Truncated) -> (before: UInt8, after: UInt8) {
-        let index = index(of: try payload.readIdentifier())
+    @inline(__always)
+    mutating func foldAdvanced(_ payload: inout PayloadReader, at time: Timestamp) throws(PayloadReader.Truncated) {
+        let slot = slot(of: try payload.readIdentifier())
         let stage = try payload.readCode()
-        let before = furthest[index]
+        var facts = ids[valueAt: slot]
         if stage == Self.dropped {
-            droppedFlags[index] = 1
+            facts |= Self.droppedBit
         } else if stage >= 1 && stage < Self.dropped {
-            if stage > before { furthest[index] = stage }
-            guard timed else { return (before, furthest[index]) }
-            let slot = index &* Self.advancedStages &+ Int(stage) &- 1
-            if enteredAt[slot] == Self.noTime { enteredAt[slot] = time.rawValue }
+            if UInt64(stage) > facts & Self.furthestBits { facts = facts & ~Self.furthestBits | UInt64(stage) }
+            let enteredBit = Self.reportedBit << UInt64(stage)
+            if timed && facts & enteredBit == 0 {
+                facts |= enteredBit
+                times[ids.number(atSlot: slot) &* Self.rowWords &+ Int(stage)] = time.rawValue
+            }
         }
-        return (before, furthest[index])
+        ids[valueAt: slot] = facts
     }
-
-    /// Whether the challenge numbered `index` was dropped.
-    func isDropped(_ index: Int) -> Bool { droppedFlags[index] != 0 }
 
     /// When the challenge numbered `index` entered `stage` (screening … implemented), or `nil`
     /// (always `nil` unless ``timed``).
     func entered(_ index: Int, _ stage: Stage) -> Int64? {
         guard timed else { return nil }
-        let time = enteredAt[index * Self.advancedStages + Int(stage.code) - 1]
+        let time = times[index * Self.rowWords + Int(stage.code)]
         return time == Self.noTime ? nil : time
     }
 
     /// When the challenge numbered `index` was reported, or `nil`.
     func reported(_ index: Int) -> Int64? {
         guard timed else { return nil }
-        return reportedAt[index] == Self.noTime ? nil : reportedAt[index]
+        let time = times[index * Self.rowWords]
+        return time == Self.noTime ? nil : time
     }
 
     /// Writes the table as flat blocks.
     func encode(to writer: inout ByteWriter) {
         writer.write(UInt8(timed ? 1 : 0))
         ids.encode(to: &writer)
-        writer.writeFlat(furthest)
-        writer.writeFlat(droppedFlags)
-        writer.writeFlat(reportedAt)
-        writer.writeFlat(enteredAt)
+        writer.writeFlat(times)
     }
 
     /// Reads what ``encode(to:)`` wrote.
     static func decode(from reader: inout ByteReader) throws -> ChallengeProgress {
         var progress = ChallengeProgress(timed: try reader.read(UInt8.self) == 1)
         progress.ids = try EntityInterner.decode(from: &reader)
-        let count = progress.ids.count
-        let timedCount = progress.timed ? count : 0
-        progress.furthest = try reader.readFlat(count: count)
-        progress.droppedFlags = try reader.readFlat(count: count)
-        progress.reportedAt = try reader.readFlat(count: timedCount)
-        progress.enteredAt = try reader.readFlat(count: timedCount * advancedStages)
+        progress.times = try reader.readFlat(count: progress.timed ? progress.ids.count * rowWords : 0)
         return progress
     }
 }

@@ -1,27 +1,32 @@
 import Projections
 
-/// Maps entity ids (their bytes) to dense numbers 0, 1, 2, … in order of first sight, so report
-/// state can live in flat arrays indexed by entity.
+/// Maps entity ids (their bytes) to dense numbers 0, 1, 2, … in order of first sight, and keeps
+/// one 64-bit value of facts per id beside it, so a fold that looks an id up finds its facts
+/// in the same cache line.
 ///
 /// An open-addressing hash table over a byte arena. Each id's bytes are appended once to one
-/// growing array; each table cell is two words: the id's first 8 bytes (zero-padded), and the
-/// dense number plus one (0 = empty) beside a tag of 24 hash bits and the id's length. A lookup
-/// hashes the bytes a word at a time, probes linearly, and on a matching tag and prefix is done
-/// for an id of at most 8 bytes — one cache line touched — and compares the rest in the arena
-/// for a longer one. It allocates nothing; inserting appends to the arena and doubles the table
-/// when it is half full (amortized, never per lookup).
+/// growing array; each table cell is three words: the id's first 8 bytes (zero-padded), the
+/// dense number plus one (0 = empty) beside a tag of 24 hash bits and the id's length, and the
+/// id's value (0 until set). A lookup hashes the bytes a word at a time, probes linearly, and
+/// on a matching tag and prefix is done for an id of at most 8 bytes — one cell touched, its
+/// value with it — and compares the rest in the arena for a longer one. It allocates nothing;
+/// inserting appends to the arena and doubles the table when it is half full (amortized,
+/// never per lookup). A cell's place (its *slot*) changes when the table grows: use a slot
+/// only until the next insert.
 struct EntityInterner: Sendable, Hashable {
     /// The ids' bytes, back to back.
     private(set) var arena: [UInt8] = []
     /// Where each id starts in ``arena``; one more entry than there are ids.
     private(set) var starts: [UInt32] = [0]
-    /// Two words per cell: the prefix, then `number + 1` (low 32 bits) and the tag (high 32).
-    private var cells: [UInt64] = Array(repeating: 0, count: 2 * 16)
+    /// Three words per cell: the prefix; `number + 1` (low 32 bits) and the tag (high 32);
+    /// the value.
+    private var cells: [UInt64] = Array(repeating: 0, count: wordsPerCell * 16)
+    private static let wordsPerCell = 3
 
     /// The number of ids interned.
     var count: Int { starts.count - 1 }
 
-    private var cellCount: Int { cells.count / 2 }
+    private var cellCount: Int { cells.count / Self.wordsPerCell }
 
     /// The bytes of the id numbered `index`.
     func withBytes<R>(of index: Int, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
@@ -37,23 +42,59 @@ struct EntityInterner: Sendable, Hashable {
     /// The number of `bytes`, interning them when they are new.
     @inline(__always)
     mutating func intern(_ bytes: UnsafeRawBufferPointer) -> Int {
+        // In two steps: `number(atSlot: slot(of:))` would read the table as it was before
+        // the insert.
+        let slot = slot(of: bytes)
+        return number(atSlot: slot)
+    }
+
+    /// The slot of `bytes`, interning them (value 0) when they are new. Valid until the next
+    /// call that may insert.
+    @inline(__always)
+    mutating func slot(of bytes: UnsafeRawBufferPointer) -> Int {
         let key = Key(bytes)
         let cell = find(key, bytes)
-        let stored = cells[2 &* cell &+ 1]
-        if stored != 0 { return Int(truncatingIfNeeded: stored & 0xFFFF_FFFF) &- 1 }
+        if cells[Self.wordsPerCell &* cell &+ 1] != 0 { return cell }
+        return insert(key, bytes, at: cell)
+    }
+
+    private mutating func insert(_ key: Key, _ bytes: UnsafeRawBufferPointer, at cell: Int) -> Int {
         let index = count
         arena.append(contentsOf: bytes)
         starts.append(UInt32(arena.count))
-        cells[2 &* cell] = key.prefix
-        cells[2 &* cell &+ 1] = UInt64(key.tag) << 32 | UInt64(index &+ 1)
-        if count &* 2 > cellCount { grow() }
-        return index
+        cells[Self.wordsPerCell * cell] = key.prefix
+        cells[Self.wordsPerCell * cell + 1] = UInt64(key.tag) << 32 | UInt64(index + 1)
+        guard count * 2 > cellCount else { return cell }
+        grow()
+        return find(key, bytes)
+    }
+
+    /// The dense number of the id in `slot`.
+    @inline(__always)
+    func number(atSlot slot: Int) -> Int {
+        Int(truncatingIfNeeded: cells[Self.wordsPerCell &* slot &+ 1] & 0xFFFF_FFFF) &- 1
+    }
+
+    /// The value of the id in `slot`.
+    @inline(__always)
+    subscript(valueAt slot: Int) -> UInt64 {
+        get { cells[Self.wordsPerCell &* slot &+ 2] }
+        set { cells[Self.wordsPerCell &* slot &+ 2] = newValue }
+    }
+
+    /// Every id's value, by number. O(cells).
+    func values() -> [UInt64] {
+        var values = [UInt64](repeating: 0, count: count)
+        for cell in 0 ..< cellCount where cells[Self.wordsPerCell * cell + 1] != 0 {
+            values[number(atSlot: cell)] = self[valueAt: cell]
+        }
+        return values
     }
 
     /// The number of `bytes`, or `nil` when they were never interned.
     func index(of bytes: UnsafeRawBufferPointer) -> Int? {
-        let stored = cells[2 * find(Key(bytes), bytes) + 1]
-        return stored == 0 ? nil : Int(stored & 0xFFFF_FFFF) - 1
+        let cell = find(Key(bytes), bytes)
+        return cells[Self.wordsPerCell * cell + 1] == 0 ? nil : number(atSlot: cell)
     }
 
     /// The number of the id `text`, or `nil`.
@@ -68,9 +109,9 @@ struct EntityInterner: Sendable, Hashable {
         let mask = cellCount &- 1
         var cell = Int(truncatingIfNeeded: key.hash) & mask
         while true {
-            let stored = cells[2 &* cell &+ 1]
+            let stored = cells[Self.wordsPerCell &* cell &+ 1]
             if stored == 0 { return cell }
-            if UInt32(truncatingIfNeeded: stored >> 32) == key.tag, cells[2 &* cell] == key.prefix,
+            if UInt32(truncatingIfNeeded: stored >> 32) == key.tag, cells[Self.wordsPerCell &* cell] == key.prefix,
                bytes.count <= 8 || equals(Int(truncatingIfNeeded: stored & 0xFFFF_FFFF) &- 1, bytes) {
                 return cell
             }
@@ -82,17 +123,17 @@ struct EntityInterner: Sendable, Hashable {
         withBytes(of: index) { $0.elementsEqual(bytes) }
     }
 
-    /// Doubles the table and re-inserts every id, hashing it again from the arena.
+    /// Doubles the table and moves every cell to its place in the new one (the tag's hash
+    /// bits are not the whole hash, so each id is hashed again from the arena).
     private mutating func grow() {
         let capacity = cellCount * 2
-        var newCells = [UInt64](repeating: 0, count: 2 * capacity)
+        var newCells = [UInt64](repeating: 0, count: Self.wordsPerCell * capacity)
         let mask = capacity - 1
-        for index in 0 ..< count {
-            let key = withBytes(of: index) { Key($0) }
+        for old in 0 ..< cellCount where cells[Self.wordsPerCell * old + 1] != 0 {
+            let key = withBytes(of: number(atSlot: old)) { Key($0) }
             var cell = Int(truncatingIfNeeded: key.hash) & mask
-            while newCells[2 * cell + 1] != 0 { cell = (cell + 1) & mask }
-            newCells[2 * cell] = key.prefix
-            newCells[2 * cell + 1] = UInt64(key.tag) << 32 | UInt64(index + 1)
+            while newCells[Self.wordsPerCell * cell + 1] != 0 { cell = (cell + 1) & mask }
+            for word in 0 ..< Self.wordsPerCell { newCells[Self.wordsPerCell * cell + word] = cells[Self.wordsPerCell * old + word] }
         }
         cells = newCells
     }
@@ -147,7 +188,7 @@ extension EntityInterner {
         interner.cells = try reader.readFlat()
         let capacity = interner.cellCount
         guard interner.starts.first == 0, interner.starts.last.map(Int.init) == interner.arena.count,
-              interner.cells.count % 2 == 0, capacity >= 16, capacity & (capacity - 1) == 0,
+              interner.cells.count % wordsPerCell == 0, capacity >= 16, capacity & (capacity - 1) == 0,
               interner.count * 2 <= capacity
         else {
             throw StateDecodingError(offset: reader.offset, reason: "inconsistent entity table")

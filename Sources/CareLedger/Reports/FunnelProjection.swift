@@ -19,8 +19,8 @@ public struct FunnelProjection: Projection {
 
     /// `funnel`.
     public var name: String { "funnel" }
-    /// The fold's version: 1.
-    public var version: UInt32 { 1 }
+    /// The fold's version: 2 (states of version 1 kept a column per fact).
+    public var version: UInt32 { 2 }
     /// `ProblemReported` and `IdeaAdvanced`.
     public var eventTypes: [String] { [CareEventType.problemReported.name, CareEventType.ideaAdvanced.name] }
 
@@ -32,7 +32,7 @@ public struct FunnelProjection: Projection {
     /// - Throws: ``ReportFoldError`` when the payload does not match its schema.
     public func apply(_ record: RecordView, to state: inout State) throws {
         let tag = record.typeTag
-        try record.readCarePayload(for: name) { payload throws(PayloadReader.Truncated) in
+        try record.readCarePayload(for: name, tags: tags) { payload throws(PayloadReader.Truncated) in
             switch tag {
             case tags.problemReported: try state.challenges.foldReported(&payload, at: record.occurredAt)
             case tags.ideaAdvanced: try state.challenges.foldAdvanced(&payload, at: record.occurredAt)
@@ -56,10 +56,11 @@ public struct FunnelProjection: Projection {
     /// The report of `state`. O(challenges · log challenges), for the medians.
     public func report(_ state: State) -> FunnelReport {
         let challenges = state.challenges
+        let facts = challenges.stages()
         var stages: [FunnelStage] = []
         var previous: Int?
         for stage in Stage.progression {
-            let reached = challenges.furthest.count { $0 >= stage.code }
+            let reached = facts.count { ChallengeProgress.furthest($0) >= stage.code }
             let conversion = previous.flatMap { $0 > 0 ? Double(reached) / Double($0) : nil }
             var days: [Double] = []
             if stage != .reported {
@@ -71,7 +72,7 @@ public struct FunnelProjection: Projection {
             stages.append(FunnelStage(stage: stage, reached: reached, conversion: conversion, medianDays: FunnelReport.median(days)))
             previous = reached
         }
-        let dropped = (0 ..< challenges.count).count { challenges.isDropped($0) }
+        let dropped = facts.count(where: ChallengeProgress.isDropped)
         return FunnelReport(stages: stages, dropped: dropped)
     }
 }

@@ -20,8 +20,8 @@ public struct GeographyProjection: Projection {
 
     /// `geography`.
     public var name: String { "geography" }
-    /// The fold's version: 1.
-    public var version: UInt32 { 1 }
+    /// The fold's version: 2 (states of version 1 kept a column per fact).
+    public var version: UInt32 { 2 }
     /// The four types the report reads.
     public var eventTypes: [String] {
         [CareEventType.organisationJoined, .personRegistered, .problemReported, .courseCompleted].map(\.name)
@@ -35,7 +35,7 @@ public struct GeographyProjection: Projection {
     /// - Throws: ``ReportFoldError`` when the payload does not match its schema.
     public func apply(_ record: RecordView, to state: inout State) throws {
         let tag = record.typeTag
-        try record.readCarePayload(for: name) { payload throws(PayloadReader.Truncated) in
+        try record.readCarePayload(for: name, tags: tags) { payload throws(PayloadReader.Truncated) in
             switch tag {
             case tags.organisationJoined:
                 try state.organisations.foldJoined(&payload)
@@ -66,7 +66,7 @@ public struct GeographyProjection: Projection {
     public func decode(from reader: inout ByteReader) throws -> State {
         let organisations = try OrganisationDirectory.decode(from: &reader)
         let persons = try PersonDirectory.decode(from: &reader)
-        guard persons.organisation.allSatisfy({ $0 < organisations.count }) else {
+        guard persons.rows().allSatisfy({ PersonDirectory.organisation($0).map { $0 < organisations.count } ?? true }) else {
             throw StateDecodingError(offset: reader.offset, reason: "person names an unknown organisation")
         }
         return State(organisations: organisations, persons: persons)
@@ -74,24 +74,22 @@ public struct GeographyProjection: Projection {
 
     /// The report of `state`. O(organisations + persons).
     public func report(_ state: State) -> GeographyReport {
-        let organisations = state.organisations
+        let organisations = state.organisations.rows()
         let kinds = OrganisationKind.allCases.count
         let countries = Country.allCases.count
         var joined = [Int](repeating: 0, count: countries * kinds)
         var problems = [Int](repeating: 0, count: countries)
         var staff = [Int](repeating: 0, count: countries)
-        for index in 0 ..< organisations.count {
-            let country = Int(organisations.country[index])
+        for row in organisations {
+            let country = Int(OrganisationDirectory.country(row))
             guard country < countries else { continue }
-            problems[country] += Int(organisations.problemsReported[index])
-            let kind = Int(organisations.kind[index])
+            problems[country] += OrganisationDirectory.problemsReported(row)
+            let kind = Int(OrganisationDirectory.kind(row))
             if kind < kinds { joined[country * kinds + kind] += 1 }
         }
-        let persons = state.persons
-        for index in 0 ..< persons.count where persons.isTrainedStaff(index) {
-            let organisation = Int(persons.organisation[index])
-            guard organisation >= 0 else { continue }
-            let country = Int(organisations.country[organisation])
+        for row in state.persons.rows() where PersonDirectory.isTrainedStaff(row) {
+            guard let organisation = PersonDirectory.organisation(row) else { continue }
+            let country = Int(OrganisationDirectory.country(organisations[organisation]))
             if country < countries { staff[country] += 1 }
         }
         return GeographyReport(countries: Country.allCases.enumerated().map { code, country in

@@ -28,8 +28,8 @@ public struct KPIProjection: Projection {
 
     /// `kpi`.
     public var name: String { "kpi" }
-    /// The fold's version: 1.
-    public var version: UInt32 { 1 }
+    /// The fold's version: 2 (states of version 1 kept a column per fact).
+    public var version: UInt32 { 2 }
     /// The six types the indicators count.
     public var eventTypes: [String] {
         [CareEventType.personRegistered, .problemReported, .ideaAdvanced, .solutionPresented, .courseCompleted, .partnershipFormed].map(\.name)
@@ -43,10 +43,10 @@ public struct KPIProjection: Projection {
     /// - Throws: ``ReportFoldError`` when the payload does not match its schema.
     public func apply(_ record: RecordView, to state: inout State) throws {
         let tag = record.typeTag
-        try record.readCarePayload(for: name) { payload throws(PayloadReader.Truncated) in
+        try record.readCarePayload(for: name, tags: tags) { payload throws(PayloadReader.Truncated) in
             switch tag {
             case tags.personRegistered:
-                try state.persons.foldRegistered(&payload, organisations: &state.organisations)
+                try state.persons.foldRole(&payload)
             case tags.problemReported:
                 state.challengesReported &+= 1
             case tags.ideaAdvanced:
@@ -101,23 +101,23 @@ public struct KPIProjection: Projection {
 
     /// The report of `state`, computed as of `asOf`. O(entities).
     public func report(_ state: State, asOf: AsOf) -> KPIReport {
-        let challenges = state.challenges
+        let stages = state.challenges.stages()
         let concept = Stage.concept.code
         let implemented = Stage.implemented.code
         func course(_ kind: CourseKind) -> Int { Int(state.courses[CourseKind.allCases.firstIndex(of: kind)!]) }
         func actual(_ indicator: KPIIndicator) -> Int {
             switch indicator {
             case .challengesReported: Int(state.challengesReported)
-            case .ideaDevelopmentCompleted: challenges.furthest.count { $0 >= concept }
+            case .ideaDevelopmentCompleted: stages.count { ChallengeProgress.furthest($0) >= concept }
             case .companyCourses: course(.company)
             case .staffCourses: course(.staff)
             case .newTechnologyCourses: course(.newTechnology)
             case .studentCourses: course(.student)
-            case .companiesEngaged: state.organisations.engaged.count { $0 != 0 }
+            case .companiesEngaged: state.organisations.rows().count(where: OrganisationDirectory.isEngaged)
             case .solutionsPresented: Int(state.solutionsPresented)
-            case .staffTrained: (0 ..< state.persons.count).count { state.persons.isTrainedStaff($0) }
+            case .staffTrained: state.persons.rows().count(where: PersonDirectory.isTrainedStaff)
             case .partnershipsFormed: Int(state.partnershipsFormed)
-            case .successfulProjects: challenges.furthest.count { $0 == implemented }
+            case .successfulProjects: stages.count { ChallengeProgress.furthest($0) == implemented }
             }
         }
         return KPIReport(asOf: asOf, indicators: KPIIndicator.allCases.map { KPIFigure(indicator: $0, actual: actual($0)) })

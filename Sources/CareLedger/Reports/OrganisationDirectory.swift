@@ -1,25 +1,24 @@
 import Projections
 
-/// The organisations a report has seen, numbered densely, with what the reports need of each
-/// in flat columns: kind, country, whether it was engaged as a company, and how many problems
-/// it reported.
+/// The organisations a report has seen, numbered densely, with what the reports need of each:
+/// kind, country, whether it was engaged as a company, and how many problems it reported.
+///
+/// The facts of an organisation are packed in the value its ``EntityInterner`` cell keeps, so
+/// a fold that looks an organisation up finds them in the same cache line: problems reported in
+/// bits 0–31, kind code + 1 in bits 32–39, country code + 1 in bits 40–47 (0: not known yet),
+/// engaged in bit 48.
 ///
 /// An organisation gets a number the first time any event names it (it may be named, e.g. as
 /// a course's company, before its `OrganisationJoined` is folded, as of a time); its kind and
 /// country are ``unknown`` until it joins.
 struct OrganisationDirectory: Sendable, Hashable {
-    /// The column value of a kind or country not known (yet).
+    /// The code of a kind or country not known (yet).
     static let unknown: UInt8 = 0xFF
+    private static let engagedBit: UInt64 = 1 << 48
+    private static let problemBits: UInt64 = 0xFFFF_FFFF
+    private static let kindAndCountryBits: UInt64 = 0xFFFF << 32
 
     private(set) var ids = EntityInterner()
-    /// ``OrganisationKind`` code per organisation.
-    private(set) var kind: [UInt8] = []
-    /// ``Country`` code per organisation.
-    private(set) var country: [UInt8] = []
-    /// 1 when the organisation was named as a company of a solution, partnership or course.
-    private(set) var engaged: [UInt8] = []
-    /// ProblemReported events naming the organisation.
-    private(set) var problemsReported: [UInt32] = []
 
     /// The number of organisations seen.
     var count: Int { ids.count }
@@ -27,56 +26,55 @@ struct OrganisationDirectory: Sendable, Hashable {
     /// The number of the organisation `id`, adding it when new.
     @inline(__always)
     mutating func index(of id: UnsafeRawBufferPointer) -> Int {
-        let index = ids.intern(id)
-        if index == kind.count {
-            kind.append(Self.unknown)
-            country.append(Self.unknown)
-            engaged.append(0)
-            problemsReported.append(0)
-        }
-        return index
+        ids.intern(id)
     }
 
     /// Folds an `OrganisationJoined` payload: `org`, `kind`, `country`, `name`.
     @inline(__always)
     mutating func foldJoined(_ payload: inout PayloadReader) throws(PayloadReader.Truncated) {
-        let index = index(of: try payload.readIdentifier())
-        kind[index] = try payload.readCode()
-        country[index] = try payload.readCode()
+        let slot = ids.slot(of: try payload.readIdentifier())
+        let kind = UInt64(try payload.readCode()) &+ 1
+        let country = UInt64(try payload.readCode()) &+ 1
+        ids[valueAt: slot] = ids[valueAt: slot] & ~Self.kindAndCountryBits | kind << 32 | country << 40
     }
 
-    /// Marks `id` as engaged; returns whether it was not engaged before.
-    @inline(__always) @discardableResult
-    mutating func engage(_ id: UnsafeRawBufferPointer) -> Bool {
-        let index = index(of: id)
-        defer { engaged[index] = 1 }
-        return engaged[index] == 0
+    /// Marks `id` as engaged.
+    @inline(__always)
+    mutating func engage(_ id: UnsafeRawBufferPointer) {
+        let slot = ids.slot(of: id)
+        ids[valueAt: slot] |= Self.engagedBit
     }
 
     /// Counts a problem reported by `id`.
     @inline(__always)
     mutating func countProblem(reportedBy id: UnsafeRawBufferPointer) {
-        problemsReported[index(of: id)] &+= 1
+        let slot = ids.slot(of: id)
+        let row = ids[valueAt: slot]
+        ids[valueAt: slot] = row & ~Self.problemBits | (row &+ 1) & Self.problemBits
     }
+
+    /// Each organisation's packed facts, by number (read them with ``kind(_:)``,
+    /// ``country(_:)``, ``isEngaged(_:)``, ``problemsReported(_:)``). O(organisations).
+    func rows() -> [UInt64] { ids.values() }
+
+    /// The ``OrganisationKind`` code of the organisation of `row`, or ``unknown``.
+    static func kind(_ row: UInt64) -> UInt8 { UInt8(truncatingIfNeeded: row >> 32) &- 1 }
+    /// The ``Country`` code of the organisation of `row`, or ``unknown``.
+    static func country(_ row: UInt64) -> UInt8 { UInt8(truncatingIfNeeded: row >> 40) &- 1 }
+    /// Whether the organisation of `row` was named as a company of a solution, partnership or course.
+    static func isEngaged(_ row: UInt64) -> Bool { row & engagedBit != 0 }
+    /// The ProblemReported events naming the organisation of `row`.
+    static func problemsReported(_ row: UInt64) -> Int { Int(row & problemBits) }
 
     /// Writes the directory as flat blocks.
     func encode(to writer: inout ByteWriter) {
         ids.encode(to: &writer)
-        writer.writeFlat(kind)
-        writer.writeFlat(country)
-        writer.writeFlat(engaged)
-        writer.writeFlat(problemsReported)
     }
 
     /// Reads what ``encode(to:)`` wrote.
     static func decode(from reader: inout ByteReader) throws -> OrganisationDirectory {
         var directory = OrganisationDirectory()
         directory.ids = try EntityInterner.decode(from: &reader)
-        let count = directory.ids.count
-        directory.kind = try reader.readFlat(count: count)
-        directory.country = try reader.readFlat(count: count)
-        directory.engaged = try reader.readFlat(count: count)
-        directory.problemsReported = try reader.readFlat(count: count)
         return directory
     }
 }

@@ -3,75 +3,78 @@ import Projections
 /// The persons a report has seen, numbered densely, with their role, their organisation (a
 /// number of an ``OrganisationDirectory``) and whether they took part in any course.
 ///
+/// The facts of a person are packed in the value its ``EntityInterner`` cell keeps, so a fold
+/// that looks a person up finds them in the same cache line: organisation number + 1 (0 when
+/// unknown) in bits 0–31, role code + 1 (0 when unknown) in bits 32–39, "took part" in bit 40.
+///
 /// A person gets a number the first time an event names them; role and organisation are
 /// unknown until their `PersonRegistered` is folded. Keeping "took part" and "role" apart
 /// makes the distinct count of trained staff independent of the order the two facts arrive in.
 struct PersonDirectory: Sendable, Hashable {
-    /// The column value of a role not known (yet).
-    static let unknownRole: UInt8 = 0xFF
     /// The ``PersonRole`` code of staff.
     static let staff = UInt8(PersonRole.allCases.firstIndex(of: .staff)!)
+    private static let trainedBit: UInt64 = 1 << 40
+    private static let roleBits: UInt64 = 0xFF << 32
+    private static let organisationBits: UInt64 = 0xFFFF_FFFF
 
     private(set) var ids = EntityInterner()
-    /// ``PersonRole`` code per person.
-    private(set) var role: [UInt8] = []
-    /// The organisation's number per person, -1 when unknown.
-    private(set) var organisation: [Int32] = []
-    /// 1 when the person is among the participants of a folded course.
-    private(set) var trained: [UInt8] = []
 
     /// The number of persons seen.
     var count: Int { ids.count }
 
-    @inline(__always)
-    private mutating func index(of id: UnsafeRawBufferPointer) -> Int {
-        let index = ids.intern(id)
-        if index == role.count {
-            role.append(Self.unknownRole)
-            organisation.append(-1)
-            trained.append(0)
-        }
-        return index
-    }
-
     /// Folds a `PersonRegistered` payload: `person`, `org`, `role`.
     @inline(__always)
     mutating func foldRegistered(_ payload: inout PayloadReader, organisations: inout OrganisationDirectory) throws(PayloadReader.Truncated) {
-        let index = index(of: try payload.readIdentifier())
-        organisation[index] = Int32(truncatingIfNeeded: organisations.index(of: try payload.readIdentifier()))
-        role[index] = try payload.readCode()
+        let slot = ids.slot(of: try payload.readIdentifier())
+        let organisation = UInt64(truncatingIfNeeded: organisations.index(of: try payload.readIdentifier()) &+ 1)
+        let role = UInt64(try payload.readCode()) &+ 1
+        ids[valueAt: slot] = ids[valueAt: slot] & Self.trainedBit | role << 32 | organisation
+    }
+
+    /// Folds a `PersonRegistered` payload (`person`, `org`, `role`) for a report that needs
+    /// only the role: the organisation is skipped, not looked up.
+    @inline(__always)
+    mutating func foldRole(_ payload: inout PayloadReader) throws(PayloadReader.Truncated) {
+        let slot = ids.slot(of: try payload.readIdentifier())
+        try payload.skipIdentifier()
+        let role = UInt64(try payload.readCode()) &+ 1
+        ids[valueAt: slot] = ids[valueAt: slot] & ~Self.roleBits | role << 32
     }
 
     /// Folds the `participants` list of a `CourseCompleted`, positioned at its count.
     @inline(__always)
     mutating func foldParticipants(_ payload: inout PayloadReader) throws(PayloadReader.Truncated) {
         for _ in 0 ..< (try payload.readCount()) {
-            trained[index(of: try payload.readIdentifier())] = 1
+            let slot = ids.slot(of: try payload.readIdentifier())
+            ids[valueAt: slot] |= Self.trainedBit
         }
     }
 
-    /// Whether the person numbered `index` is registered as staff and took part in a course.
+    /// Each person's packed facts, by number (read them with ``isTrainedStaff(_:)`` and
+    /// ``organisation(_:)``). O(persons).
+    func rows() -> [UInt64] { ids.values() }
+
+    /// Whether the person of `row` is registered as staff and took part in a course.
     @inline(__always)
-    func isTrainedStaff(_ index: Int) -> Bool {
-        trained[index] != 0 && role[index] == Self.staff
+    static func isTrainedStaff(_ row: UInt64) -> Bool {
+        row & (trainedBit | roleBits) == trainedBit | (UInt64(staff) + 1) << 32
+    }
+
+    /// The number of the organisation of the person of `row`, or `nil` when unknown.
+    static func organisation(_ row: UInt64) -> Int? {
+        let number = Int(truncatingIfNeeded: row & organisationBits)
+        return number == 0 ? nil : number - 1
     }
 
     /// Writes the directory as flat blocks.
     func encode(to writer: inout ByteWriter) {
         ids.encode(to: &writer)
-        writer.writeFlat(role)
-        writer.writeFlat(organisation)
-        writer.writeFlat(trained)
     }
 
     /// Reads what ``encode(to:)`` wrote.
     static func decode(from reader: inout ByteReader) throws -> PersonDirectory {
         var directory = PersonDirectory()
         directory.ids = try EntityInterner.decode(from: &reader)
-        let count = directory.ids.count
-        directory.role = try reader.readFlat(count: count)
-        directory.organisation = try reader.readFlat(count: count)
-        directory.trained = try reader.readFlat(count: count)
         return directory
     }
 }

@@ -2,17 +2,23 @@ import Ledger
 
 extension RecordView {
     /// Calls `body` with a ``PayloadReader`` over the record's payload in its type's current
-    /// schema version (in place for a current record, see
-    /// ``EventCatalog/withCurrentPayload(of:_:)``): the one way the reports read payloads.
+    /// schema version — in place for a current record (checked against `tags`, no look-up),
+    /// else upcast by ``EventCatalog/withCurrentPayload(of:_:)``: the one way the reports read
+    /// payloads.
     ///
     /// - Throws: ``ReportFoldError`` naming `report`, the position and the type when the payload
     ///   is shorter than its schema says; what the catalog throws for an unknown version.
     @inline(__always)
-    func readCarePayload(for report: String, _ body: (inout PayloadReader) throws(PayloadReader.Truncated) -> Void) throws {
+    func readCarePayload(for report: String, tags: CareTags, _ body: (inout PayloadReader) throws(PayloadReader.Truncated) -> Void) throws {
         do {
-            try EventCatalog.careWare.withCurrentPayload(of: self) { bytes in
-                var payload = PayloadReader(bytes)
+            if tags.isCurrent(self) {
+                var payload = PayloadReader(payload)
                 try body(&payload)
+            } else {
+                try EventCatalog.careWare.withCurrentPayload(of: self) { bytes in
+                    var payload = PayloadReader(bytes)
+                    try body(&payload)
+                }
             }
         } catch is PayloadReader.Truncated {
             throw ReportFoldError(report: report, position: position, eventType: type)
