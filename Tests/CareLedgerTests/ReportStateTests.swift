@@ -24,6 +24,27 @@ struct ReportStateTests {
         #expect(interner.count == ids.count)
     }
 
+    @Test func internerKeepsEachIdsValueAcrossGrowth() {
+        var interner = EntityInterner()
+        let ids = (0 ..< 3_000).map { $0 % 2 == 0 ? "p\($0)" : "a-longer-id-than-eight-bytes-\($0)" }
+        for (number, id) in ids.enumerated() {
+            var id = id
+            id.withUTF8 { bytes in
+                let slot = interner.slot(of: UnsafeRawBufferPointer(bytes))
+                #expect(interner.number(atSlot: slot) == number)
+                #expect(interner[valueAt: slot] == 0)
+                interner[valueAt: slot] = UInt64(number) * 3 + 1
+            }
+        }
+        #expect(interner.values() == (0 ..< ids.count).map { UInt64($0) * 3 + 1 })
+        var first = ids[0]
+        first.withUTF8 { bytes in
+            let slot = interner.slot(of: UnsafeRawBufferPointer(bytes))
+            #expect(interner[valueAt: slot] == 1)
+        }
+        #expect(interner.count == ids.count)
+    }
+
     @Test func internerTellsApartIdsWithTheSameHash() {
         // Prefixes, equal-length ids and ids longer than the 8-byte prefix kept in each cell.
         var interner = EntityInterner()
