@@ -11,6 +11,9 @@ import PackageDescription
 /// - `ProjectionReplay`: the projection engine (full replay, as-of queries) over a generated
 ///   history of 1 M events (10 M with `CARELEDGER_BENCH_FULL=1`), beside C scans of the same
 ///   store, and a summary of the ratios (see `Benchmarks/ProjectionReplay/ProjectionReplay.swift`).
+/// - `ReportReplay`: the built-in reports (KPI, funnel, geography) replayed in full, together and
+///   each alone, on a generated CareWare history of 1 M events (10 M in full mode), beside a C
+///   scan touching every byte of the same store (see `Benchmarks/ReportReplay/ReportReplay.swift`).
 /// - `RawLMDB`: the baselines, written in C straight against liblmdb, so that they measure LMDB
 ///   and nothing of Swift.
 /// - `BenchmarkSupport`: what the benchmarks share: the `events/s` metric and the results each
@@ -60,6 +63,20 @@ let package = Package(
                 .product(name: "MallocInterposerSwift", package: "malloc-interposer"),
             ],
             path: "Benchmarks/ProjectionReplay",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
+            name: "ReportReplay",
+            dependencies: [
+                "RawLMDB",
+                "BenchmarkSupport",
+                .product(name: "CareLedger", package: "careledger"),
+                .product(name: "Ledger", package: "careledger"),
+                .product(name: "Projections", package: "careledger"),
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "MallocInterposerSwift", package: "malloc-interposer"),
+            ],
+            path: "Benchmarks/ReportReplay",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
     ],

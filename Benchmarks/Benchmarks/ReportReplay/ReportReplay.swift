@@ -1,0 +1,161 @@
+import Benchmark
+import BenchmarkSupport
+import CareLedger
+import Foundation
+import Ledger
+import MallocInterposerSwift
+import Projections
+import RawLMDB
+
+/// The built-in reports (KPI, funnel, geography) replayed in full beside the physical limit of
+/// their store, measured in the same run: a C loop over a raw LMDB cursor touching every byte of
+/// the same log.
+///
+/// ```sh
+/// swift package --package-path Benchmarks benchmark --target ReportReplay --no-progress
+/// CARELEDGER_BENCH_FULL=1 swift package --package-path Benchmarks benchmark --target ReportReplay --no-progress
+/// ```
+///
+/// | benchmark | one iteration |
+/// |---|---|
+/// | `Reports: raw LMDB cursor touching every byte (C)` | the baseline (`RAW_LMDB_SCAN_TOUCH`) |
+/// | `Reports: all 3, 2 threads` / `1 thread` | `replayAll()` of the three reports, `Configuration.threads` 2 / 1 |
+/// | `Reports: <report> alone` | `replayAll()` of one report, 1 thread |
+/// | `Summary: reports beside raw LMDB` | prints each replay's median rate as a ratio of the scan's, and writes it to `Benchmarks/.results/report-replay-summary.md` |
+///
+/// The store: ``ReportStore`` (1 M CareWare events, 10 M in full mode), made once. Each
+/// benchmark runs in a process of its own, so the C reader never shares a process with an open
+/// ledger. Thresholds: 25% on the medians of `events/s` and wall clock; allocations per replay
+/// (`mallocCountTotal`, and the exact count around `replayAll()` that the summary prints)
+/// within an absolute bound, since a replay allocates per entity table growth, never per event.
+let benchmarks: @Sendable () -> Void = {
+    Benchmark.defaultConfiguration = .init(
+        metrics: [eventsPerSecond, .wallClock, .mallocCountTotal, .peakMemoryResident],
+        timeUnits: .milliseconds, warmupIterations: 1,
+        maxDuration: .seconds(ReportStore.events > 1_000_000 ? 60 : 5), maxIterations: ReportStore.events > 1_000_000 ? 3 : 8,
+        thresholds: [
+            eventsPerSecond: .init(relative: [.p50: 25]),
+            .wallClock: .init(relative: [.p50: 25]),
+            .mallocCountTotal: .init(absolute: [.p50: ReportStore.events > 1_000_000 ? 5_000 : 2_000]),
+        ])
+    registerScan()
+    for replay in ReportReplay.all { registerReplay(replay) }
+    registerSummary()
+}
+
+/// One replay benchmark: which reports, on how many threads.
+struct ReportReplay {
+    enum Report { case kpi, funnel, geography }
+    let key: String
+    let name: String
+    let reports: [Report]
+    let threads: Int
+
+    static let all = [
+        ReportReplay(key: "reports-all-2-threads", name: "Reports: all 3, 2 threads", reports: [.kpi, .funnel, .geography], threads: 2),
+        ReportReplay(key: "reports-all-1-thread", name: "Reports: all 3, 1 thread", reports: [.kpi, .funnel, .geography], threads: 1),
+        ReportReplay(key: "reports-kpi", name: "Reports: kpi alone", reports: [.kpi], threads: 1),
+        ReportReplay(key: "reports-funnel", name: "Reports: funnel alone", reports: [.funnel], threads: 1),
+        ReportReplay(key: "reports-geography", name: "Reports: geography alone", reports: [.geography], threads: 1),
+    ]
+}
+
+/// `Reports: raw LMDB cursor touching every byte (C)`.
+func registerScan() {
+    final class Reader { var handle: OpaquePointer? }
+    let reader = Reader()
+    let rates = Rates(key: "reports-c-touch", name: "Reports: raw LMDB cursor touching every byte (C)", eventsPerIteration: ReportStore.events)
+    Benchmark(rates.name) { benchmark in
+        var result = raw_lmdb_scan_result()
+        benchmark.startMeasurement()
+        let start = ContinuousClock.now
+        let code = raw_lmdb_reader_scan(reader.handle, Int32(RAW_LMDB_SCAN_TOUCH.rawValue), &result)
+        let elapsed = start.duration(to: .now)
+        benchmark.stopMeasurement()
+        guard code == 0 else { throw BenchmarkFailure("raw_lmdb_reader_scan: \(String(cString: raw_lmdb_strerror(code)))") }
+        guard result.records == UInt64(ReportStore.events) else { throw BenchmarkFailure("scanned \(result.records) records") }
+        blackHole(result.checksum)
+        rates.record(benchmark, events: Int(result.records), elapsed: elapsed)
+    } setup: {
+        try await ReportStore.ensure()
+        var error: Int32 = 0
+        reader.handle = raw_lmdb_reader_open(ReportStore.path, &error)
+        guard reader.handle != nil else { throw BenchmarkFailure("raw_lmdb_reader_open: \(String(cString: raw_lmdb_strerror(error)))") }
+    } teardown: {
+        rates.save()
+        raw_lmdb_reader_close(reader.handle)
+        reader.handle = nil
+    }
+}
+
+/// `Reports: …`: one `replayAll()` per iteration of an engine holding only the chosen reports.
+func registerReplay(_ replay: ReportReplay) {
+    final class Fixture { var store: CareStore?; var engine: ProjectionEngine? }
+    let fixture = Fixture()
+    let rates = Rates(key: replay.key, name: replay.name, eventsPerIteration: ReportStore.events)
+    Benchmark(replay.name) { benchmark in
+        guard let engine = fixture.engine else { throw BenchmarkFailure("engine not open") }
+        benchmark.startMeasurement()
+        let mallocs = MallocInterposerSwift.getStatistics().mallocCount
+        let start = ContinuousClock.now
+        let result = try engine.replayAll()
+        let elapsed = start.duration(to: .now)
+        let allocated = MallocInterposerSwift.getStatistics().mallocCount - mallocs
+        benchmark.stopMeasurement()
+        guard result.failures.isEmpty, result.events == UInt64(ReportStore.events) else {
+            throw BenchmarkFailure("\(replay.name): replayed \(result.events) events, failures \(result.failures)")
+        }
+        rates.record(benchmark, events: Int(result.events), elapsed: elapsed)
+        if rates.measures(benchmark) { rates.record("mallocs", Double(allocated)) }
+    } setup: {
+        try await ReportStore.ensure()
+        var configuration = ReportStore.configuration()
+        configuration.engine.threads = replay.threads
+        // The store registers the three reports with its own engine; the benchmark's engine
+        // over the same ledger holds only the chosen ones.
+        let store = try await CareStore(path: ReportStore.path, configuration: configuration)
+        let engine = try await ProjectionEngine(ledger: store.ledger, configuration: configuration.engine)
+        for report in replay.reports {
+            switch report {
+            case .kpi: _ = try await engine.register(KPIProjection())
+            case .funnel: _ = try await engine.register(FunnelProjection())
+            case .geography: _ = try await engine.register(GeographyProjection())
+            }
+        }
+        fixture.store = store
+        fixture.engine = engine
+    } teardown: {
+        rates.save()
+        fixture.engine = nil
+        await fixture.store?.close()
+        fixture.store = nil
+    }
+}
+
+/// `Summary: reports beside raw LMDB`: the ratios of this run.
+func registerSummary() {
+    Benchmark(
+        "Summary: reports beside raw LMDB",
+        configuration: .init(metrics: [], warmupIterations: 0, maxDuration: .seconds(1), maxIterations: 1, thresholds: [:])
+    ) { _ in
+    } teardown: {
+        let entries = RunResults.load()
+        guard let scan = entries["reports-c-touch"], scan.p50 > 0 else {
+            report("Summary: no scan result in this run (run the whole ReportReplay target)")
+            return
+        }
+        var lines = [
+            "Report replay beside a raw LMDB scan touching every byte (C), \(ReportStore.events) CareWare events, medians of one run:",
+            "",
+            "| benchmark | events/s (p50) | ratio to scan | allocations per replay |",
+            "|---|---:|---:|---:|",
+            "| \(scan.name) | \(Int(scan.p50)) | 1.00 | – |",
+        ]
+        for replay in ReportReplay.all {
+            guard let entry = entries[replay.key] else { continue }
+            let mallocs = entry.extra("mallocs.p50").map { String(Int($0)) } ?? "–"
+            lines.append("| \(entry.name) | \(Int(entry.p50)) | \(String(format: "%.2f", entry.p50 / scan.p50)) | \(mallocs) |")
+        }
+        RunResults.publish(lines.joined(separator: "\n"), as: "report-replay-summary.md")
+    }
+}
