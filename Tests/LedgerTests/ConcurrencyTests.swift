@@ -12,10 +12,14 @@ struct ConcurrencyTests {
         var attempts: Int
     }
 
-    @Test("100 tasks racing with exact expected versions on one stream: one wins each version, none lost or duplicated")
-    func racingExactAppends() async throws {
+    /// Under deferred durability an append that finds the writer idle writes on its own thread,
+    /// while the others queue for the writer thread: both paths race in these tests.
+    @Test(
+        "100 tasks racing with exact expected versions on one stream: one wins each version, none lost or duplicated",
+        arguments: [Durability.full, .deferred])
+    func racingExactAppends(durability: Durability) async throws {
         try await TemporaryStore.with { store in
-            let ledger = try store.open()
+            let ledger = try store.open { $0.durability = durability }
             let tasks = 100
             let wins = try await withThrowingTaskGroup(of: Win.self) { group in
                 for task in 0 ..< tasks {
@@ -74,10 +78,10 @@ struct ConcurrencyTests {
         case refused(task: Int, LedgerError)
     }
 
-    @Test("concurrent appends to different streams (group commit) each get their own result")
-    func groupCommit() async throws {
+    @Test("concurrent appends to different streams (group commit) each get their own result", arguments: [Durability.full, .deferred])
+    func groupCommit(durability: Durability) async throws {
         try await TemporaryStore.with { store in
-            let ledger = try store.open()
+            let ledger = try store.open { $0.durability = durability }
             let outcomes = try await withThrowingTaskGroup(of: Outcome.self) { group in
                 for task in 0 ..< 90 {
                     group.addTask {

@@ -29,9 +29,8 @@ struct AppendPlan {
         // An id repeated within the append: a careful plan finds it here; an optimistic one
         // leaves it to the id index's no-overwrite insert, like an id stored before.
         let tracksRepeats = !optimistic && (append.writes.count > 1 || (append.writes.first?.events.count ?? 0) > 1)
-        var firstIndex: [String: (write: Int, event: Int)] = [:]
+        var firstIndex: [String: (write: Int, event: Int, record: Int)] = [:]
         if tracksRepeats { firstIndex.reserveCapacity(append.eventCount) }
-        var index = 0
         // A stream may appear in several entries: each later entry starts where the earlier
         // ones of this append leave the stream.
         var plannedVersions: [[UInt8]: UInt64] = [:]
@@ -43,25 +42,26 @@ struct AppendPlan {
             var plan = StreamPlan(version: version, lastPosition: lastPosition, existing: [], repeats: [:])
             plan.existing.reserveCapacity(write.events.count)
             var appends = false
-            for (e, event) in write.events.enumerated() {
-                defer { index += 1 }
-                if tracksRepeats, let earlier = firstIndex[event.id] {
-                    let other = append.writes[earlier.write].events[earlier.event]
-                    guard other.bytes == event.bytes, earlier.write == w else {
-                        throw LedgerError.invalidEvent(index: index, reason: "event id \"\(event.id)\" appears earlier in the same append with other content")
+            for (e, index) in write.events.enumerated() {
+                if tracksRepeats {
+                    let id = append.id(index)
+                    if let earlier = firstIndex[id] {
+                        guard append.sameRecords(earlier.record, index), earlier.write == w else {
+                            throw LedgerError.invalidEvent(index: index, reason: "event id \"\(id)\" appears earlier in the same append with other content")
+                        }
+                        plan.repeats[e] = earlier.event
+                        plan.existing.append(nil)
+                        continue
                     }
-                    plan.repeats[e] = earlier.event
-                    plan.existing.append(nil)
-                    continue
+                    firstIndex[id] = (w, e, index)
                 }
-                if tracksRepeats { firstIndex[event.id] = (w, e) }
-                let stored = optimistic ? nil : try event.withIDBytes { try layout.storedPosition(ofID: $0, in: transaction) }
+                let stored = optimistic ? nil : try append.withID(index) { try layout.storedPosition(ofID: $0, in: transaction) }
                 if let position = stored {
                     guard let bytes = try transaction.get(layout.log, position: position),
                           let record = try? RecordView(validating: bytes)
                     else { throw LedgerError.corruptRecord(position: position, reason: "id index points to a missing or malformed record") }
-                    let same = event.bytes.withUnsafeBytes { record.hasSameContent(as: $0) }
-                    guard same else { throw LedgerError.eventIDConflict(id: event.id, position: position) }
+                    let same = append.withRecord(index) { record.hasSameContent(as: $0) }
+                    guard same else { throw LedgerError.eventIDConflict(id: append.id(index), position: position) }
                     plan.existing.append(position)
                 } else {
                     plan.existing.append(nil)
@@ -100,7 +100,7 @@ struct AppendPlan {
             var positions = [UInt64](repeating: 0, count: write.events.count)
             var lastPosition: UInt64 = 0
             var previous = append.writes.count > 1 ? writtenLast[write.streamBytes] ?? plan.lastPosition : plan.lastPosition
-            for (e, event) in write.events.enumerated() {
+            for (e, index) in write.events.enumerated() {
                 if let position = plan.existing[e] {
                     positions[e] = position
                     continue
@@ -111,16 +111,18 @@ struct AppendPlan {
                 }
                 let position = chain.head + 1
                 version += 1
-                chain.hash = try appendRecord(
-                    event, position: position, version: version, previous: previous, recordedAt: recordedAt,
-                    after: chain.hash, to: cursors.log, chained: layout.chainsStreams)
+                chain.hash = try append.withRecord(index) { record in
+                    try appendRecord(
+                        record, position: position, version: version, previous: previous, recordedAt: recordedAt,
+                        after: chain.hash, to: cursors.log, chained: layout.chainsStreams)
+                }
                 try withBigEndianBytes(of: position) { value in
                     if layout.hasStreamIndexEntry(forVersion: version) {
                         try write.streamBytes.withUnsafeBytes { stream in
                             try StoreLayout.withStreamIndexKey(stream, version: version) { try cursors.streams.put($0, value) }
                         }
                     }
-                    try event.withIDBytes { id in
+                    try append.withID(index) { id in
                         do {
                             try cursors.ids.put(id, value, .noOverwrite)
                         } catch let error as StorageError where error.code == .keyExists {
@@ -146,29 +148,28 @@ struct AppendPlan {
         return results
     }
 
-    /// Copies `event` into a reserved log entry, fills in the assigned fields (with the
-    /// stream's `previous` position when the record format is `chained`) and chains it.
+    /// Copies the encoded record `source` into a reserved log entry, fills in the assigned
+    /// fields (with the stream's `previous` position when the record format is `chained`) and
+    /// chains it.
     private func appendRecord(
-        _ event: EncodedEvent, position: UInt64, version: UInt64, previous: UInt64, recordedAt: Timestamp,
+        _ source: UnsafeRawBufferPointer, position: UInt64, version: UInt64, previous: UInt64, recordedAt: Timestamp,
         after previousHash: RecordHash, to log: borrowing WriteCursor, chained: Bool
     ) throws -> RecordHash {
         var hash = previousHash
         try withBigEndianBytes(of: position) { key in
-            try event.bytes.withUnsafeBytes { source in
-                try log.put(key, reserving: source.count, .append) { out in
-                    out.copyMemory(from: source)
-                    out.storeBytes(of: position.littleEndian, toByteOffset: RecordLayout.position, as: UInt64.self)
-                    out.storeBytes(of: version.littleEndian, toByteOffset: RecordLayout.streamVersion, as: UInt64.self)
-                    out.storeBytes(of: recordedAt.rawValue.littleEndian, toByteOffset: RecordLayout.recordedAt, as: Int64.self)
-                    let end = out.count - RecordLayout.hashSize
-                    if chained {
-                        out.storeBytes(of: previous.littleEndian, toByteOffset: end - RecordLayout.trailerSize, as: UInt64.self)
-                    }
-                    let canonical = UnsafeRawBufferPointer(rebasing: out[0 ..< end])
-                    hash = HashChain.hash(after: previousHash, canonical: canonical)
-                    hash.withUnsafeBytes { digest in
-                        UnsafeMutableRawBufferPointer(rebasing: out[(out.count - RecordLayout.hashSize)...]).copyMemory(from: digest)
-                    }
+            try log.put(key, reserving: source.count, .append) { out in
+                out.copyMemory(from: source)
+                out.storeBytes(of: position.littleEndian, toByteOffset: RecordLayout.position, as: UInt64.self)
+                out.storeBytes(of: version.littleEndian, toByteOffset: RecordLayout.streamVersion, as: UInt64.self)
+                out.storeBytes(of: recordedAt.rawValue.littleEndian, toByteOffset: RecordLayout.recordedAt, as: Int64.self)
+                let end = out.count - RecordLayout.hashSize
+                if chained {
+                    out.storeBytes(of: previous.littleEndian, toByteOffset: end - RecordLayout.trailerSize, as: UInt64.self)
+                }
+                let canonical = UnsafeRawBufferPointer(rebasing: out[0 ..< end])
+                hash = HashChain.hash(after: previousHash, canonical: canonical)
+                hash.withUnsafeBytes { digest in
+                    UnsafeMutableRawBufferPointer(rebasing: out[(out.count - RecordLayout.hashSize)...]).copyMemory(from: digest)
                 }
             }
         }

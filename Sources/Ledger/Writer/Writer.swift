@@ -3,20 +3,26 @@ import Foundation
 import Logging
 import Synchronization
 
-/// The ledger's single writer: one OS thread that begins, fills and commits every write
-/// transaction, coalescing the appends queued while the previous commit was syncing into one
+/// The ledger's single writer: one OS thread that begins, fills and commits the write
+/// transactions, coalescing the appends queued while the previous commit was syncing into one
 /// transaction and one sync (group commit).
 ///
 /// LMDB requires a write transaction to end on the thread that began it, and one writer at a
-/// time; both hold by construction here. Appending tasks encode their events, queue them and
+/// time; both hold by construction here: one thread at a time holds the write side, and it
+/// begins and commits each transaction with no suspension in between. Appending tasks encode their events, queue them and
 /// suspend; the writer resumes each with its own result, including its own concurrency error.
 ///
 /// Each transaction reads the end of the chain (head and head hash) from the store itself, so
 /// appends by another process sharing the store (serialised by LMDB's writer lock) are
 /// continued, not overwritten.
 ///
-/// `@unchecked Sendable`: the scratch buffer is touched only by the writer thread; the queue
-/// and hooks are guarded by `Mutex`es.
+/// Under deferred durability, an append that finds the writer idle is written on its own
+/// thread instead (see ``submit(_:)``), which saves the two thread hand-offs a commit
+/// otherwise costs.
+///
+/// `@unchecked Sendable`: the scratch buffer is touched only by the thread holding the write
+/// side (`Queue.writing`, set and cleared under the queue's lock); the queue and hooks are
+/// guarded by `Mutex`es.
 final class Writer: @unchecked Sendable {
     private enum Job {
         case append(EncodedAppend, CheckedContinuation<[AppendResult], any Error>)
@@ -31,6 +37,9 @@ final class Writer: @unchecked Sendable {
     private struct Queue {
         var jobs: [Job] = []
         var closed = false
+        /// Whether a thread holds the write side: the writer thread with a batch, or an
+        /// appending task writing inline.
+        var writing = false
     }
 
     /// At most this many events go into one group commit; a single larger append is never split.
@@ -69,8 +78,18 @@ final class Writer: @unchecked Sendable {
     }
 
     /// Queues `append` and suspends until it is committed or refused.
+    ///
+    /// Under deferred durability an append that finds the writer idle and nothing queued is
+    /// written on the calling thread instead: a commit then costs no thread hand-off, and
+    /// nothing waits on it long (there is no flush), so the task's thread is not held for I/O.
+    /// Its transaction begins and commits on that thread with no suspension in between, as
+    /// LMDB requires; appends arriving meanwhile queue for the writer thread.
     func submit(_ append: EncodedAppend) async throws -> [AppendResult] {
-        try await withCheckedThrowingContinuation { continuation in
+        if !durable, claimIdleWriter() {
+            defer { releaseWriter() }
+            return try write([append])[0].get()
+        }
+        return try await withCheckedThrowingContinuation { continuation in
             enqueue(.append(append, continuation)) { continuation.resume(throwing: LedgerError.closed) }
         }
     }
@@ -97,6 +116,24 @@ final class Writer: @unchecked Sendable {
         if accepted { wakeup.signal() } else { refused() }
     }
 
+    /// Takes the write side for the calling thread if no thread holds it and nothing is queued.
+    private func claimIdleWriter() -> Bool {
+        queue.withLock { queue in
+            guard !queue.closed, !queue.writing, queue.jobs.isEmpty else { return false }
+            queue.writing = true
+            return true
+        }
+    }
+
+    /// Gives the write side back, and wakes the writer thread for what queued meanwhile.
+    private func releaseWriter() {
+        let pending = queue.withLock { queue in
+            queue.writing = false
+            return !queue.jobs.isEmpty || queue.closed
+        }
+        if pending { wakeup.signal() }
+    }
+
     /// Refuses new work, finishes the work already queued, and waits for the thread to end.
     func close() {
         let first = queue.withLock { queue in
@@ -112,6 +149,8 @@ final class Writer: @unchecked Sendable {
         while true {
             wakeup.wait()
             let (batch, closed) = queue.withLock { queue -> ([Job], Bool) in
+                // An append writing inline holds the write side; it wakes this thread when done.
+                if queue.writing { return ([], false) }
                 // Consecutive appends share a commit; a task runs alone.
                 var count = 0
                 var taken = 0
@@ -126,6 +165,7 @@ final class Writer: @unchecked Sendable {
                 }
                 let batch = Array(queue.jobs.prefix(taken))
                 queue.jobs.removeFirst(taken)
+                queue.writing = !batch.isEmpty
                 if !queue.jobs.isEmpty { wakeup.signal() }
                 return (batch, queue.closed && queue.jobs.isEmpty)
             }
@@ -134,6 +174,7 @@ final class Writer: @unchecked Sendable {
             } else if !batch.isEmpty {
                 commit(batch)
             }
+            if !batch.isEmpty { queue.withLock { $0.writing = false } }
             if closed { break }
         }
         signal.close()
@@ -154,21 +195,27 @@ final class Writer: @unchecked Sendable {
         }
     }
 
-    /// Writes `batch` in one transaction, growing the map and retrying when it is full, and
-    /// resumes every appender with its outcome.
+    /// Writes the appends of `batch` in one transaction and resumes every appender with its
+    /// outcome.
     private func commit(_ batch: [Job]) {
         let appends = batch.compactMap { job -> (EncodedAppend, CheckedContinuation<[AppendResult], any Error>)? in
             if case .append(let append, let continuation) = job { return (append, continuation) }
             return nil
         }
+        let outcomes = write(appends.map(\.0))
+        for ((_, continuation), outcome) in zip(appends, outcomes) { continuation.resume(with: outcome) }
+    }
+
+    /// Writes `appends` in one transaction, growing the map and retrying when it is full: one
+    /// outcome per append. Called by whichever thread holds the write side.
+    private func write(_ appends: [EncodedAppend]) -> [Result<[AppendResult], any Error>] {
         let hooks = self.hooks.withLock { $0 }
         var optimistic = true
         while true {
             do {
-                let (outcomes, head) = try write(appends.map(\.0), hooks: hooks, optimistic: optimistic)
+                let (outcomes, head) = try write(appends, hooks: hooks, optimistic: optimistic)
                 signal.publish(head: head)
-                for ((_, continuation), outcome) in zip(appends, outcomes) { continuation.resume(with: outcome) }
-                return
+                return outcomes
             } catch is OptimisticConflict {
                 optimistic = false
             } catch let error where Self.isMapFull(error) {
@@ -177,14 +224,12 @@ final class Writer: @unchecked Sendable {
                     logger.debug("grew store map", metadata: ["path": "\(environment.path)", "bytes": "\(size)"])
                 } catch {
                     logger.error("store is full", metadata: ["path": "\(environment.path)", "error": "\(error)"])
-                    for (_, continuation) in appends { continuation.resume(throwing: LedgerError.storage(error)) }
-                    return
+                    return appends.map { _ in .failure(LedgerError.storage(error)) }
                 }
             } catch {
                 logger.error("write failed", metadata: ["path": "\(environment.path)", "error": "\(error)"])
                 let failure = (error as? StorageError).map(LedgerError.storage) ?? error
-                for (_, continuation) in appends { continuation.resume(throwing: failure) }
-                return
+                return appends.map { _ in .failure(failure) }
             }
         }
     }
