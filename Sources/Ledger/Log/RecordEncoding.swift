@@ -11,7 +11,7 @@ enum RecordEncoding {
     ///
     /// Cost: O(1) for native strings, plus one pass over the metadata.
     /// - Throws: ``LedgerError/invalidEvent(index:reason:)`` naming the broken limit, with `index`.
-    static func size(of event: NewEvent, index: Int, streamCount: Int, limits: LedgerLimits, format: UInt8) throws(LedgerError) -> Int {
+    static func size(of event: borrowing NewEvent, index: Int, streamCount: Int, limits: LedgerLimits, format: UInt8) throws(LedgerError) -> Int {
         func invalid(_ reason: String) -> LedgerError { .invalidEvent(index: index, reason: reason) }
         let idCount = event.id.utf8.count
         guard idCount > 0 else { throw invalid("event id is empty") }
@@ -41,11 +41,12 @@ enum RecordEncoding {
     }
 
     /// Writes `event` as a record of `stream` in record format `format` into `out`, which holds
-    /// exactly the bytes ``size(of:index:streamCount:limits:format:)`` returned and is zeroed
-    /// where the ledger assigns fields later. Metadata is written with its keys in UTF-8 order.
+    /// exactly the bytes ``size(of:index:streamCount:limits:format:)`` returned. Every byte is
+    /// written but the fields the ledger assigns (position, stream version, recordedAt, the
+    /// format-2 trailer) and the hash. Metadata is written with its keys in UTF-8 order.
     ///
     /// Cost: a copy of the event's bytes; allocates only to sort two or more metadata entries.
-    static func encode(_ event: NewEvent, stream: String, typeTag: EventTypeTag, format: UInt8, into out: UnsafeMutableRawBufferPointer) {
+    static func encode(_ event: borrowing NewEvent, stream: String, typeTag: EventTypeTag, format: UInt8, into out: UnsafeMutableRawBufferPointer) {
         let base = out.baseAddress!
         let idCount = event.id.utf8.count
         let streamCount = stream.utf8.count
@@ -54,6 +55,7 @@ enum RecordEncoding {
         let trailer = RecordLayout.trailerBytes(format: format)
         let metadataLength = out.count - RecordLayout.fixedSize - trailer - idCount - streamCount - typeCount - payloadCount
         base.storeBytes(of: format, toByteOffset: RecordLayout.format, as: UInt8.self)
+        base.storeBytes(of: 0, toByteOffset: RecordLayout.flags, as: UInt8.self)
         base.storeBytes(of: event.schemaVersion.littleEndian, toByteOffset: RecordLayout.schemaVersion, as: UInt16.self)
         base.storeBytes(of: UInt16(idCount).littleEndian, toByteOffset: RecordLayout.idLength, as: UInt16.self)
         base.storeBytes(of: UInt16(streamCount).littleEndian, toByteOffset: RecordLayout.streamLength, as: UInt16.self)
@@ -63,6 +65,7 @@ enum RecordEncoding {
         base.storeBytes(of: UInt16(event.metadata.count).littleEndian, toByteOffset: RecordLayout.metadataCount, as: UInt16.self)
         base.storeBytes(of: UInt32(metadataLength).littleEndian, toByteOffset: RecordLayout.metadataLength, as: UInt32.self)
         base.storeBytes(of: UInt32(payloadCount).littleEndian, toByteOffset: RecordLayout.payloadLength, as: UInt32.self)
+        base.storeBytes(of: 0, toByteOffset: RecordLayout.reserved, as: UInt32.self)
         var offset = RecordLayout.headerSize
         copy(event.id, to: base, at: &offset)
         copy(stream, to: base, at: &offset)
@@ -82,19 +85,11 @@ enum RecordEncoding {
     /// Copies `string`'s UTF-8 bytes to `base + offset` and moves `offset` past them.
     @inline(__always)
     private static func copy(_ string: String, to base: UnsafeMutableRawPointer, at offset: inout Int) {
-        let copied = string.utf8.withContiguousStorageIfAvailable { utf8 in
+        let count = string.withUTF8Bytes { utf8 in
             if let source = utf8.baseAddress { (base + offset).copyMemory(from: source, byteCount: utf8.count) }
             return utf8.count
         }
-        if let copied {
-            offset += copied
-        } else {
-            var string = string
-            string.withUTF8 { utf8 in
-                if let source = utf8.baseAddress { (base + offset).copyMemory(from: source, byteCount: utf8.count) }
-                offset += utf8.count
-            }
-        }
+        offset += count
     }
 
     /// Copies a metadata entry: key length, key, value length, value.

@@ -29,7 +29,7 @@ struct AppendPlan {
         // An id repeated within the append: a careful plan finds it here; an optimistic one
         // leaves it to the id index's no-overwrite insert, like an id stored before.
         let tracksRepeats = !optimistic && (append.writes.count > 1 || (append.writes.first?.events.count ?? 0) > 1)
-        var firstIndex: [String: (write: Int, event: Int, record: Int)] = [:]
+        var firstIndex: [String: (write: Int, event: Int)] = [:]
         if tracksRepeats { firstIndex.reserveCapacity(append.eventCount) }
         // A stream may appear in several entries: each later entry starts where the earlier
         // ones of this append leave the stream.
@@ -40,28 +40,34 @@ struct AppendPlan {
             }
             if append.writes.count > 1, let planned = plannedVersions[write.streamBytes] { version = planned }
             var plan = StreamPlan(version: version, lastPosition: lastPosition, existing: [], repeats: [:])
-            plan.existing.reserveCapacity(write.events.count)
             var appends = false
-            for (e, index) in write.events.enumerated() {
+            if optimistic {
+                // Every event is new until the id index's insert says otherwise, when writing.
+                plan.existing = [UInt64?](repeating: nil, count: write.events.count)
+                appends = !write.events.isEmpty
+            } else {
+                plan.existing.reserveCapacity(write.events.count)
+            }
+            for (e, event) in write.events.enumerated() where !optimistic {
                 if tracksRepeats {
-                    let id = append.id(index)
-                    if let earlier = firstIndex[id] {
-                        guard append.sameRecords(earlier.record, index), earlier.write == w else {
-                            throw LedgerError.invalidEvent(index: index, reason: "event id \"\(id)\" appears earlier in the same append with other content")
+                    if let earlier = firstIndex[event.id] {
+                        guard append.sameRecords(earlier.event, of: append.writes[earlier.write], e, of: write), earlier.write == w else {
+                            throw LedgerError.invalidEvent(
+                                index: write.first + e, reason: "event id \"\(event.id)\" appears earlier in the same append with other content")
                         }
                         plan.repeats[e] = earlier.event
                         plan.existing.append(nil)
                         continue
                     }
-                    firstIndex[id] = (w, e, index)
+                    firstIndex[event.id] = (w, e)
                 }
-                let stored = optimistic ? nil : try append.withID(index) { try layout.storedPosition(ofID: $0, in: transaction) }
+                let stored = try event.id.withUTF8Bytes { try layout.storedPosition(ofID: $0, in: transaction) }
                 if let position = stored {
                     guard let bytes = try transaction.get(layout.log, position: position),
                           let record = try? RecordView(validating: bytes)
                     else { throw LedgerError.corruptRecord(position: position, reason: "id index points to a missing or malformed record") }
-                    let same = append.withRecord(index) { record.hasSameContent(as: $0) }
-                    guard same else { throw LedgerError.eventIDConflict(id: append.id(index), position: position) }
+                    let same = append.withRecord(e, of: write) { record.hasSameContent(as: $0) }
+                    guard same else { throw LedgerError.eventIDConflict(id: event.id, position: position) }
                     plan.existing.append(position)
                 } else {
                     plan.existing.append(nil)
@@ -100,7 +106,10 @@ struct AppendPlan {
             var positions = [UInt64](repeating: 0, count: write.events.count)
             var lastPosition: UInt64 = 0
             var previous = append.writes.count > 1 ? writtenLast[write.streamBytes] ?? plan.lastPosition : plan.lastPosition
-            for (e, index) in write.events.enumerated() {
+            // Events of one entry are often of one type: its tag is computed once per run.
+            var lastType = ""  // never a valid type
+            var typeTag = EventTypeTag(rawValue: 0)
+            for e in write.events.indices {
                 if let position = plan.existing[e] {
                     positions[e] = position
                     continue
@@ -109,20 +118,22 @@ struct AppendPlan {
                     positions[e] = positions[earlier]
                     continue
                 }
+                if write.events[e].type != lastType {
+                    lastType = write.events[e].type
+                    typeTag = EventTypeTag(lastType)
+                }
                 let position = chain.head + 1
                 version += 1
-                chain.hash = try append.withRecord(index) { record in
-                    try appendRecord(
-                        record, position: position, version: version, previous: previous, recordedAt: recordedAt,
-                        after: chain.hash, to: cursors.log, chained: layout.chainsStreams)
-                }
+                chain.hash = try appendRecord(
+                    e, of: write, in: append, typeTag: typeTag, position: position, version: version, previous: previous,
+                    recordedAt: recordedAt, after: chain.hash, to: cursors.log, chained: layout.chainsStreams)
                 try withBigEndianBytes(of: position) { value in
                     if layout.hasStreamIndexEntry(forVersion: version) {
                         try write.streamBytes.withUnsafeBytes { stream in
                             try StoreLayout.withStreamIndexKey(stream, version: version) { try cursors.streams.put($0, value) }
                         }
                     }
-                    try append.withID(index) { id in
+                    try write.events[e].id.withUTF8Bytes { id in
                         do {
                             try cursors.ids.put(id, value, .noOverwrite)
                         } catch let error as StorageError where error.code == .keyExists {
@@ -148,17 +159,18 @@ struct AppendPlan {
         return results
     }
 
-    /// Copies the encoded record `source` into a reserved log entry, fills in the assigned
+    /// Encodes event `e` of `write` straight into a reserved log entry, fills in the assigned
     /// fields (with the stream's `previous` position when the record format is `chained`) and
     /// chains it.
     private func appendRecord(
-        _ source: UnsafeRawBufferPointer, position: UInt64, version: UInt64, previous: UInt64, recordedAt: Timestamp,
-        after previousHash: RecordHash, to log: borrowing WriteCursor, chained: Bool
+        _ e: Int, of write: EncodedAppend.Write, in append: EncodedAppend, typeTag: EventTypeTag, position: UInt64,
+        version: UInt64, previous: UInt64, recordedAt: Timestamp, after previousHash: RecordHash,
+        to log: borrowing WriteCursor, chained: Bool
     ) throws -> RecordHash {
         var hash = previousHash
         try withBigEndianBytes(of: position) { key in
-            try log.put(key, reserving: source.count, .append) { out in
-                out.copyMemory(from: source)
+            try log.put(key, reserving: append.recordSize(e, of: write), .append) { out in
+                append.encode(e, of: write, typeTag: typeTag, into: out)
                 out.storeBytes(of: position.littleEndian, toByteOffset: RecordLayout.position, as: UInt64.self)
                 out.storeBytes(of: version.littleEndian, toByteOffset: RecordLayout.streamVersion, as: UInt64.self)
                 out.storeBytes(of: recordedAt.rawValue.littleEndian, toByteOffset: RecordLayout.recordedAt, as: Int64.self)

@@ -33,31 +33,32 @@ public struct AppendResult: Sendable, Hashable {
     }
 }
 
-/// A validated, encoded append as the writer thread receives it: every record of every entry
-/// back to back in one buffer, in the order they are to be stored.
+/// A validated append as the writer receives it: every event checked against the ledger's
+/// limits and its record's size computed, in the appending task. The writer encodes each
+/// event straight into its log entry (``encode(_:of:typeTag:into:)``): no buffer in between.
 ///
-/// Records are numbered across entries from 0 (the index an ``LedgerError/invalidEvent(index:reason:)``
-/// names). Encoding happens in the appending task, so concurrent appenders encode in parallel
-/// and the writer only copies bytes, patches the assigned fields and hashes.
+/// Events are numbered across entries from 0 (the index an ``LedgerError/invalidEvent(index:reason:)``
+/// names).
 struct EncodedAppend: Sendable {
     struct Write: Sendable {
         let stream: String
         let streamBytes: [UInt8]
         let expected: ExpectedVersion
-        /// The numbers of this entry's records.
-        let events: Range<Int>
+        let events: [NewEvent]
+        /// The number of this entry's first event in the append.
+        let first: Int
     }
 
     let writes: [Write]
-    /// The records, back to back.
-    private let bytes: [UInt8]
-    /// Record `i` is `bytes[offsets[i] ..< offsets[i + 1]]`.
+    /// The record format events are encoded in.
+    let format: UInt8
+    /// Record `i` is `offsets[i + 1] - offsets[i]` bytes.
     private let offsets: [Int]
 
-    /// Validates and encodes `appends` in record format `format`.
+    /// Validates `appends` and sizes their records in record format `format`.
     ///
-    /// Cost: two passes over the events and three allocations per append (the buffer, the
-    /// offsets, the entries), none per event unless it has two or more metadata entries.
+    /// Cost: one pass over the events (O(1) per string, one pass over each event's
+    /// metadata) and two allocations per append, none per event.
     /// - Throws: ``LedgerError/invalidStream(reason:)`` or ``LedgerError/invalidEvent(index:reason:)``.
     init(_ appends: [StreamAppend], limits: LedgerLimits, format: UInt8) throws(LedgerError) {
         var writes: [Write] = []
@@ -76,58 +77,49 @@ struct EncodedAppend: Sendable {
             }
             writes.append(Write(
                 stream: append.stream, streamBytes: Array(append.stream.utf8), expected: append.expected,
-                events: first ..< offsets.count - 1))
-        }
-        var bytes = [UInt8](repeating: 0, count: end)
-        bytes.withUnsafeMutableBytes { out in
-            var index = 0
-            // Events of one append are often of one type: its tag is computed once per run.
-            var lastType = ""  // never a valid type
-            var lastTag = EventTypeTag(rawValue: 0)
-            for append in appends {
-                let events = append.events
-                for e in events.indices {
-                    if events[e].type != lastType {
-                        lastType = events[e].type
-                        lastTag = EventTypeTag(lastType)
-                    }
-                    let record = UnsafeMutableRawBufferPointer(rebasing: out[offsets[index] ..< offsets[index + 1]])
-                    RecordEncoding.encode(events[e], stream: append.stream, typeTag: lastTag, format: format, into: record)
-                    index += 1
-                }
-            }
+                events: append.events, first: first))
         }
         self.writes = writes
-        self.bytes = bytes
+        self.format = format
         self.offsets = offsets
     }
 
     var eventCount: Int { offsets.count - 1 }
 
-    /// Calls `body` with record `index`'s bytes.
+    /// The size of event `e` of `write`'s record.
     @inline(__always)
-    func withRecord<T>(_ index: Int, _ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T {
-        try bytes.withUnsafeBytes { raw in
-            try body(UnsafeRawBufferPointer(rebasing: raw[offsets[index] ..< offsets[index + 1]]))
-        }
+    func recordSize(_ e: Int, of write: Write) -> Int {
+        offsets[write.first + e + 1] - offsets[write.first + e]
     }
 
-    /// Calls `body` with the UTF-8 bytes of record `index`'s id.
+    /// Encodes event `e` of `write` into `out`, which holds ``recordSize(_:of:)`` bytes, with
+    /// the assigned fields and the hash left as `out` holds them.
     @inline(__always)
-    func withID<T>(_ index: Int, _ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T {
-        try withRecord(index) { record in
-            let count = Int(UInt16(littleEndian: record.loadUnaligned(fromByteOffset: RecordLayout.idLength, as: UInt16.self)))
-            return try body(UnsafeRawBufferPointer(rebasing: record[RecordLayout.headerSize ..< RecordLayout.headerSize + count]))
-        }
+    func encode(_ e: Int, of write: Write, typeTag: EventTypeTag, into out: UnsafeMutableRawBufferPointer) {
+        RecordEncoding.encode(write.events[e], stream: write.stream, typeTag: typeTag, format: format, into: out)
     }
 
-    /// Record `index`'s id (allocates; for planning with look-ups and for errors).
-    func id(_ index: Int) -> String {
-        withID(index) { String(decoding: $0, as: UTF8.self) }
+    /// Calls `body` with event `e` of `write` encoded, assigned fields and hash zero.
+    ///
+    /// Cost: allocates the record; for plans that compare an event with a stored one.
+    func withRecord<T>(_ e: Int, of write: Write, _ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T {
+        var bytes = [UInt8](repeating: 0, count: recordSize(e, of: write))
+        bytes.withUnsafeMutableBytes { encode(e, of: write, typeTag: EventTypeTag(write.events[e].type), into: $0) }
+        return try bytes.withUnsafeBytes { try body($0) }
     }
 
-    /// Whether records `a` and `b` hold the same bytes.
-    func sameRecords(_ a: Int, _ b: Int) -> Bool {
-        withRecord(a) { first in withRecord(b) { second in first.elementsEqual(second) } }
+    /// Whether event `a` of `first` and event `b` of `second` encode to the same record.
+    func sameRecords(_ a: Int, of first: Write, _ b: Int, of second: Write) -> Bool {
+        withRecord(a, of: first) { one in withRecord(b, of: second) { other in one.elementsEqual(other) } }
+    }
+}
+
+extension String {
+    /// Calls `body` with the string's UTF-8 bytes (contiguous for native strings: no copy).
+    @inline(__always)
+    func withUTF8Bytes<T>(_ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T {
+        if let result = try utf8.withContiguousStorageIfAvailable({ try body(UnsafeRawBufferPointer($0)) }) { return result }
+        var copy = self
+        return try copy.withUTF8 { try body(UnsafeRawBufferPointer($0)) }
     }
 }
