@@ -14,6 +14,9 @@ import PackageDescription
 /// - `ReportReplay`: the built-in reports (KPI, funnel, geography) replayed in full, together and
 ///   each alone, on a generated CareWare history of 1 M events (10 M in full mode), beside a C
 ///   scan touching every byte of the same store (see `Benchmarks/ReportReplay/ReportReplay.swift`).
+/// - `CatchUpLag`: how far the three reports, followed by the engine's catch-up runner, trail
+///   an appender paced at 20 k events/s (`CARELEDGER_BENCH_LAG_RATE`): p50/p99/max lag in events
+///   and in milliseconds, and the sustained append rate (see `Benchmarks/CatchUpLag/CatchUpLag.swift`).
 /// - `RawLMDB`: the baselines, written in C straight against liblmdb, so that they measure LMDB
 ///   and nothing of Swift.
 /// - `BenchmarkSupport`: what the benchmarks share: the `events/s` metric and the results each
@@ -77,6 +80,18 @@ let package = Package(
                 .product(name: "MallocInterposerSwift", package: "malloc-interposer"),
             ],
             path: "Benchmarks/ReportReplay",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
+            name: "CatchUpLag",
+            dependencies: [
+                "BenchmarkSupport",
+                .product(name: "CareLedger", package: "careledger"),
+                .product(name: "Ledger", package: "careledger"),
+                .product(name: "Projections", package: "careledger"),
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/CatchUpLag",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
     ],
