@@ -17,6 +17,9 @@ import PackageDescription
 /// - `CatchUpLag`: how far the three reports, followed by the engine's catch-up runner, trail
 ///   an appender paced at 20 k events/s (`CARELEDGER_BENCH_LAG_RATE`): p50/p99/max lag in events
 ///   and in milliseconds, and the sustained append rate (see `Benchmarks/CatchUpLag/CatchUpLag.swift`).
+/// - `ImportJSONL`: `careledger import`'s import of a generated JSON Lines file (100 k events,
+///   1 M in full mode) into a new store, beside reading and parsing the same file without
+///   storing it, in the same run, as a ratio (see `Benchmarks/ImportJSONL/ImportJSONL.swift`).
 /// - `RawLMDB`: the baselines, written in C straight against liblmdb, so that they measure LMDB
 ///   and nothing of Swift.
 /// - `BenchmarkSupport`: what the benchmarks share: the `events/s` metric and the results each
@@ -92,6 +95,16 @@ let package = Package(
                 .product(name: "Benchmark", package: "benchmark"),
             ],
             path: "Benchmarks/CatchUpLag",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
+            name: "ImportJSONL",
+            dependencies: [
+                "BenchmarkSupport",
+                .product(name: "CareLedger", package: "careledger"),
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/ImportJSONL",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
     ],

@@ -34,8 +34,7 @@ let benchmarks: @Sendable () -> Void = {
             timeUnits: .milliseconds, warmupIterations: 0,
             maxDuration: .seconds(LagSettings.full ? 200 : 30), maxIterations: LagSettings.full ? 3 : 2, thresholds: [:])
     ) { benchmark in
-        var template = Array((FileManager.default.temporaryDirectory.path + "/careledger-lag-XXXXXX").utf8CString)
-        guard let root = mkdtemp(&template).map({ String(cString: $0) }) else { throw BenchmarkFailure("mkdtemp failed") }
+        let root = try makeTemporaryDirectory("careledger-lag")
         defer { try? FileManager.default.removeItem(atPath: root) }
         benchmark.startMeasurement()
         let outcome = try await LagRun(rate: LagSettings.rate, batches: fixture.batches).run(in: root + "/store")

@@ -225,3 +225,11 @@ public struct BenchmarkFailure: Error, CustomStringConvertible {
     public let description: String
     public init(_ description: String) { self.description = description }
 }
+
+/// A new directory `<prefix>-XXXXXX` under the temporary directory, for a store one iteration
+/// makes and removes.
+public func makeTemporaryDirectory(_ prefix: String) throws -> String {
+    var template = Array((FileManager.default.temporaryDirectory.path + "/\(prefix)-XXXXXX").utf8CString)
+    guard let path = mkdtemp(&template) else { throw BenchmarkFailure("mkdtemp for \(prefix) failed: errno \(errno)") }
+    return String(cString: path)
+}
