@@ -4,7 +4,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEMO_STORE ?= .build/demo-store
 DEMO_EVENTS ?= 50000
 
-.PHONY: all deps build test demo bench clean
+.PHONY: all deps build test demo bench bench-baseline bench-check clean
 
 all: build
 
@@ -33,7 +33,29 @@ demo: deps
 	.build/release/careledger demo --store $(DEMO_STORE) --events $(DEMO_EVENTS)
 
 bench: deps
-	$(SWIFT) package --package-path Benchmarks benchmark --no-progress
+	$(SWIFT) package --package-path Benchmarks benchmark --no-progress $(BENCH_ARGS)
+
+# Regression guard. `make bench-baseline` records a run as the baseline $(BENCH_BASELINE) (in
+# Benchmarks/.benchmarkBaselines, not in git); `make bench-check` runs the benchmarks again and
+# compares every metric that has a threshold with it (the replay's ratio to the C scan and its
+# allocations per event, in ReportReplay's summary; rates, wall clock, allocation counts).
+# A regression fails; being only better than a threshold passes with a note to record a new
+# baseline (the plugin exits 1 for both, so the check reads its verdict from the output, kept in
+# Benchmarks/.results/bench-check.log). BENCH_ARGS narrows both, e.g. BENCH_ARGS="--target ReportReplay".
+BENCH_BASELINE ?= local
+BENCH_CHECK_LOG := Benchmarks/.results/bench-check.log
+bench-baseline: deps
+	$(SWIFT) package --package-path Benchmarks --allow-writing-to-package-directory benchmark baseline update $(BENCH_BASELINE) --no-progress $(BENCH_ARGS)
+
+bench-check: deps
+	@mkdir -p Benchmarks/.results
+	@{ $(SWIFT) package --package-path Benchmarks benchmark baseline check $(BENCH_BASELINE) --no-progress $(BENCH_ARGS); \
+	   echo $$? > $(BENCH_CHECK_LOG).status; } 2>&1 | tee $(BENCH_CHECK_LOG)
+	@status=$$(cat $(BENCH_CHECK_LOG).status); \
+	if [ "$$status" -ne 0 ] && ! grep -q "is WORSE than" $(BENCH_CHECK_LOG) && grep -q "is BETTER than" $(BENCH_CHECK_LOG); then \
+	  echo "bench-check: no regression; better than baseline '$(BENCH_BASELINE)' beyond a threshold (record a new one with make bench-baseline)"; exit 0; fi; \
+	if [ "$$status" -ne 0 ]; then echo "bench-check: FAILED against baseline '$(BENCH_BASELINE)' (see $(BENCH_CHECK_LOG))"; fi; \
+	exit $$status
 
 clean:
 	rm -rf .build Benchmarks/.build

@@ -14,10 +14,19 @@ import PackageDescription
 /// - `ReportReplay`: the built-in reports (KPI, funnel, geography) replayed in full, together and
 ///   each alone, on a generated CareWare history of 1 M events (10 M in full mode), beside a C
 ///   scan touching every byte of the same store (see `Benchmarks/ReportReplay/ReportReplay.swift`).
+///   Its summary measures the guarded figures: the replay in per-mille of the scan and its
+///   allocations per million events, each with a threshold; `make bench-baseline` records a
+///   baseline and `make bench-check` compares a new run with it.
+/// - `CatchUpLag`: how far the three reports, followed by the engine's catch-up runner, trail
+///   an appender paced at 20 k events/s (`CARELEDGER_BENCH_LAG_RATE`): p50/p99/max lag in events
+///   and in milliseconds, and the sustained append rate (see `Benchmarks/CatchUpLag/CatchUpLag.swift`).
+/// - `ImportJSONL`: `careledger import`'s import of a generated JSON Lines file (100 k events,
+///   1 M in full mode) into a new store, beside reading and parsing the same file without
+///   storing it, in the same run, as a ratio (see `Benchmarks/ImportJSONL/ImportJSONL.swift`).
 /// - `RawLMDB`: the baselines, written in C straight against liblmdb, so that they measure LMDB
 ///   and nothing of Swift.
-/// - `BenchmarkSupport`: what the benchmarks share: the `events/s` metric and the results each
-///   benchmark hands to its target's summary benchmark.
+/// - `BenchmarkSupport`: what the benchmarks share: the `events/s` metric, percentiles, the
+///   results each benchmark hands to its target's summary benchmark, temporary directories.
 let package = Package(
     name: "careledger-benchmarks",
     platforms: [.macOS(.v15)],
@@ -77,6 +86,28 @@ let package = Package(
                 .product(name: "MallocInterposerSwift", package: "malloc-interposer"),
             ],
             path: "Benchmarks/ReportReplay",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
+            name: "CatchUpLag",
+            dependencies: [
+                "BenchmarkSupport",
+                .product(name: "CareLedger", package: "careledger"),
+                .product(name: "Ledger", package: "careledger"),
+                .product(name: "Projections", package: "careledger"),
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/CatchUpLag",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
+            name: "ImportJSONL",
+            dependencies: [
+                "BenchmarkSupport",
+                .product(name: "CareLedger", package: "careledger"),
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/ImportJSONL",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
     ],

@@ -122,15 +122,7 @@ struct ProjectionEngineTests {
     func failureIsolation() async throws {
         try await withTemporaryStore { path in
             let ledger = try Ledger(path: path)
-            var samples = Sample.generate(100, seed: 6).map { sample -> Sample in
-                var sample = sample
-                if sample.value == 13 { sample.value = 14 }
-                return sample
-            }
-            samples[40] = Sample(id: "unlucky", stream: "s-1", type: "Added", value: 13, time: 1_700_000_000)
-            var rng = SeededGenerator(state: 6)
-            let stored = try await ledger.append(samples, batches: &rng)
-            let failingPosition = try #require(stored.first { $0.sample.id == "unlucky" }).position
+            let (stored, failingPosition) = try await ledger.appendWithUnluckyEvent(count: 100, seed: 6, at: 40)
 
             let engine = try await ProjectionEngine(ledger: ledger)
             let fix = Fragile.Switch()

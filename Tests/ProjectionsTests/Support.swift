@@ -152,3 +152,22 @@ extension Ledger {
         return stored.sorted { $0.0 < $1.0 }
     }
 }
+
+extension Ledger {
+    /// Appends `count` generated samples (seed `seed`) in random batches, the one at `index`
+    /// replaced by the only event whose value is 13, which ``Fragile`` fails on.
+    /// - Returns: the samples with the positions they were given, and that event's position.
+    func appendWithUnluckyEvent(count: Int, seed: UInt64, at index: Int) async throws
+        -> (stored: [(position: UInt64, sample: Sample)], failing: UInt64)
+    {
+        var samples = Sample.generate(count, seed: seed).map { sample -> Sample in
+            var sample = sample
+            if sample.value == 13 { sample.value = 14 }
+            return sample
+        }
+        samples[index] = Sample(id: "unlucky", stream: "s-1", type: "Added", value: 13, time: 1_700_000_000)
+        var rng = SeededGenerator(state: seed)
+        let stored = try await append(samples, batches: &rng)
+        return (stored, try #require(stored.first { $0.sample.id == "unlucky" }).position)
+    }
+}

@@ -21,7 +21,7 @@ import RawLMDB
 /// | `Reports: raw LMDB cursor touching every byte (C)` | the baseline (`RAW_LMDB_SCAN_TOUCH`) |
 /// | `Reports: all 3, 2 threads` / `1 thread` | `replayAll()` of the three reports, `Configuration.threads` 2 / 1 |
 /// | `Reports: <report> alone` | `replayAll()` of one report, 1 thread |
-/// | `Summary: reports beside raw LMDB` | prints each replay's median rate as a ratio of the scan's, and writes it to `Benchmarks/.results/report-replay-summary.md` |
+/// | `Summary: reports beside raw LMDB` | prints each replay's median rate as a ratio of the scan's, and writes it to `Benchmarks/.results/report-replay-summary.md`; measures the guarded figures ``replayPerMille`` and ``allocationsPerMillionEvents`` |
 ///
 /// The store: ``ReportStore`` (1 M CareWare events, 10 M in full mode), made once. Each
 /// benchmark runs in a process of its own, so the C reader never shares a process with an open
@@ -132,12 +132,35 @@ func registerReplay(_ replay: ReportReplay) {
     }
 }
 
-/// `Summary: reports beside raw LMDB`: the ratios of this run.
+/// The headline replay (all three reports, 2 threads) in thousandths of the C scan's rate,
+/// both medians of this run: the core ratio, guarded by a threshold.
+let replayPerMille = BenchmarkMetric.custom("replay ‰ of C scan", polarity: .prefersLarger, useScalingFactor: false)
+/// Allocations of the headline replay per million events (median): 0.001 per event is 1,000.
+let allocationsPerMillionEvents = BenchmarkMetric.custom("allocations per M events", polarity: .prefersSmaller, useScalingFactor: false)
+
+/// `Summary: reports beside raw LMDB`: the ratios of this run, and the guarded figures.
+///
+/// Its one iteration reads the results the earlier benchmarks of the run saved, and measures
+/// ``replayPerMille`` and ``allocationsPerMillionEvents``, so that a baseline records them
+/// and `baseline check` compares them under their thresholds: the ratio within 25% of the
+/// baseline's (a fall from 140 ‰ to under 105 ‰ fails), allocations within 1,000 per million
+/// events of it (a single allocation per event fails by a factor of 1,000).
 func registerSummary() {
     Benchmark(
         "Summary: reports beside raw LMDB",
-        configuration: .init(metrics: [], warmupIterations: 0, maxDuration: .seconds(1), maxIterations: 1, thresholds: [:])
-    ) { _ in
+        configuration: .init(
+            metrics: [replayPerMille, allocationsPerMillionEvents], warmupIterations: 0, maxDuration: .seconds(1), maxIterations: 1,
+            thresholds: [
+                replayPerMille: .init(relative: [.p50: 25]),
+                allocationsPerMillionEvents: .init(absolute: [.p50: 1_000]),
+            ])
+    ) { benchmark in
+        let entries = RunResults.load()
+        guard let scan = entries["reports-c-touch"], scan.p50 > 0, let headline = entries["reports-all-2-threads"] else { return }
+        benchmark.measurement(replayPerMille, Int((1_000 * headline.p50 / scan.p50).rounded()))
+        if let mallocs = headline.extra("mallocs.p50") {
+            benchmark.measurement(allocationsPerMillionEvents, Int((mallocs * 1_000_000 / Double(ReportStore.events)).rounded()))
+        }
     } teardown: {
         let entries = RunResults.load()
         guard let scan = entries["reports-c-touch"], scan.p50 > 0 else {
@@ -155,6 +178,14 @@ func registerSummary() {
             guard let entry = entries[replay.key] else { continue }
             let mallocs = entry.extra("mallocs.p50").map { String(Int($0)) } ?? "–"
             lines.append("| \(entry.name) | \(Int(entry.p50)) | \(String(format: "%.2f", entry.p50 / scan.p50)) | \(mallocs) |")
+        }
+        if let headline = entries["reports-all-2-threads"] {
+            let mallocs = headline.extra("mallocs.p50").map { String(format: "%.0f", $0 * 1_000_000 / Double(ReportStore.events)) } ?? "–"
+            lines += [
+                "",
+                "Guarded (`make bench-check`): replay \(Int((1_000 * headline.p50 / scan.p50).rounded())) ‰ of the C scan, "
+                    + "\(mallocs) allocations per million events (all 3 reports, 2 threads).",
+            ]
         }
         RunResults.publish(lines.joined(separator: "\n"), as: "report-replay-summary.md")
     }

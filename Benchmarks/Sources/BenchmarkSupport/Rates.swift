@@ -86,11 +86,13 @@ public final class Rates {
     }
 }
 
-/// Quartiles and maximum of a set of samples (0 for none), by the nearest-rank method.
+/// Quartiles, 99th percentile and maximum of a set of samples (0 for none), by the
+/// nearest-rank method.
 public struct Percentiles {
     public let p25: Double
     public let p50: Double
     public let p75: Double
+    public let p99: Double
     public let max: Double
 
     public init(_ values: [Double]) {
@@ -101,6 +103,7 @@ public struct Percentiles {
         p25 = percentile(0.25)
         p50 = percentile(0.5)
         p75 = percentile(0.75)
+        p99 = percentile(0.99)
         max = sorted.last ?? 0
     }
 }
@@ -221,4 +224,12 @@ public func report(_ text: String) {
 public struct BenchmarkFailure: Error, CustomStringConvertible {
     public let description: String
     public init(_ description: String) { self.description = description }
+}
+
+/// A new directory `<prefix>-XXXXXX` under the temporary directory, for a store one iteration
+/// makes and removes.
+public func makeTemporaryDirectory(_ prefix: String) throws -> String {
+    var template = Array((FileManager.default.temporaryDirectory.path + "/\(prefix)-XXXXXX").utf8CString)
+    guard let path = mkdtemp(&template) else { throw BenchmarkFailure("mkdtemp for \(prefix) failed: errno \(errno)") }
+    return String(cString: path)
 }

@@ -21,7 +21,10 @@ extension ProjectionEngine {
         while true {
             let folded: UInt64 = try catchUpSlots.withLock { slots in
                 let behind = slots.filter { $0.failure == nil && $0.position < head }
-                guard let lowest = behind.map(\.position).min() else { return 0 }
+                guard let lowest = behind.map(\.position).min() else {
+                    publishProgress(slots, head: head)
+                    return 0
+                }
                 let range = FoldRange(from: lowest + 1, through: Swift.min(head, lowest + configuration.chunkSize))
                 // Small ranges (a live catch-up) are not worth a second thread.
                 let threads = range.through - range.from >= 50_000 ? configuration.threads : 1
@@ -36,6 +39,7 @@ extension ProjectionEngine {
                     configuration.logger.error("projection stopped", metadata: ["failure": "\(failure)"])
                     try ledger.read { scope in try repair(slot, in: scope) }
                 }
+                publishProgress(slots, head: range.through)
                 return range.through - range.from + 1
             }
             if folded == 0 { break }

@@ -82,6 +82,7 @@ extension ProjectionEngine {
     public func rebuild() async throws {
         let slots = catchUpSlots.withLock { slots in
             for slot in slots { slot.reset() }
+            publishProgress(slots, head: 0)
             return slots
         }
         let store = self.store
@@ -102,6 +103,7 @@ extension ProjectionEngine {
             try catchUpSlots.withLock { slots in
                 guard slots.contains(where: { $0 === handle.slot }) else { throw ProjectionError.unknownProjection(handle.slot.name) }
                 _ = try ledger.read { scope in try restore(handle.slot, in: scope) }
+                publishProgress(slots, head: 0)
             }
             try await catchUp()
         case .inline:

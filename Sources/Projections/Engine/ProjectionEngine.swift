@@ -55,6 +55,7 @@ public final class ProjectionEngine: Sendable {
     let names = Mutex<Set<String>>([])
     let persisted = Mutex<[String: UInt64]>([:])
     let runner = Mutex<Task<Void, Never>?>(nil)
+    let progress = CatchUpProgress()
 
     /// Creates an engine over `ledger`, opening its checkpoint tables.
     ///
@@ -100,7 +101,10 @@ public final class ProjectionEngine: Sendable {
                 try await ledger.write { scope in try store.removeSnapshots(of: name, except: slot.version, in: scope) }
             }
             persisted.withLock { $0[name] = slot.position }
-            catchUpSlots.withLock { $0.append(slot) }
+            catchUpSlots.withLock { slots in
+                slots.append(slot)
+                publishProgress(slots, head: 0)
+            }
         case .inline:
             let inline = self.inline
             let chunk = configuration.chunkSize
