@@ -43,6 +43,21 @@ public protocol Projection: Sendable {
     /// the position and type), puts the projection back to its state before the event (what
     /// `apply` changed before throwing is discarded), and goes on with the other projections.
     func apply(_ event: RecordView, to state: inout State) throws
+    /// Hints at the memory ``apply(_:to:)`` will read for `event`, without changing anything.
+    ///
+    /// The engine reads the log in groups of up to 16 records and, before applying any
+    /// record of a group, calls this for each of them (those of ``eventTypes``). A projection
+    /// that looks keys up in tables larger than the processor's cache can compute where each
+    /// key lives and ask for it (``MemoryHint/prefetch(_:)``): the cache misses of a group's
+    /// look-ups then overlap instead of following one another. Optional; the default does
+    /// nothing. It may see records that `apply` later refuses, and a state that earlier
+    /// records of the group will change: it is a hint, never a result.
+    ///
+    /// `state` is passed `inout` only so that the engine hands it over without a copy: a
+    /// prefetch must leave it as it is.
+    ///
+    /// Cost: must stay small beside `apply` — read the key, hash it, prefetch; no allocation.
+    func prefetch(_ event: RecordView, in state: inout State)
     /// Writes `state` as bytes.
     func encode(_ state: State, to writer: inout ByteWriter)
     /// Reads a state written by ``encode(_:to:)`` of the same ``version``.
@@ -61,4 +76,7 @@ public protocol Projection: Sendable {
 extension Projection {
     /// The engine's ``ProjectionEngine/Configuration/snapshotInterval``.
     public var snapshotInterval: UInt64? { nil }
+
+    /// Does nothing: no hint.
+    public func prefetch(_ event: RecordView, in state: inout State) {}
 }

@@ -44,6 +44,10 @@ struct ChallengeProgress: Sendable, Hashable {
     /// Each challenge's stage facts, by number (read with ``furthest(_:)`` and ``isDropped(_:)``).
     func stages() -> [UInt64] { ids.values() }
 
+    /// Hints the look-up of challenge `id` (see ``EntityInterner/prefetch(_:)``).
+    @inline(__always)
+    func prefetch(_ id: UnsafeRawBufferPointer) { ids.prefetch(id) }
+
     /// The furthest stage code reached, from `facts` of ``stages()`` (0, `reported`, until an
     /// advance), dropped excluded.
     static func furthest(_ facts: UInt64) -> UInt8 { UInt8(truncatingIfNeeded: facts & furthestBits) }

@@ -1,3 +1,4 @@
+import Ledger
 import Projections
 
 /// Maps entity ids (their bytes) to dense numbers 0, 1, 2, … in order of first sight, and keeps
@@ -67,6 +68,14 @@ struct EntityInterner: Sendable, Hashable {
         guard count * 2 > cellCount else { return cell }
         grow()
         return find(key, bytes)
+    }
+
+    /// Asks the processor for the cell where a look-up of `bytes` starts (``MemoryHint``), so
+    /// that a later ``slot(of:)`` finds it in the cache. Changes nothing.
+    @inline(__always)
+    func prefetch(_ bytes: UnsafeRawBufferPointer) {
+        let cell = Int(truncatingIfNeeded: Key(bytes).hash) & (cellCount &- 1)
+        cells.withUnsafeBufferPointer { MemoryHint.prefetch($0.baseAddress.map { UnsafeRawPointer($0 + Self.wordsPerCell &* cell) }) }
     }
 
     /// The dense number of the id in `slot`.

@@ -41,6 +41,13 @@ public struct FunnelProjection: Projection {
         }
     }
 
+    /// Hints the challenge cell ``apply(_:to:)`` will look up for `record`.
+    public func prefetch(_ record: RecordView, in state: inout State) {
+        record.hintCarePayload(tags: tags) { payload throws(PayloadReader.Truncated) in
+            state.challenges.prefetch(try payload.readIdentifier())
+        }
+    }
+
     /// Writes the state as flat blocks.
     public func encode(_ state: State, to writer: inout ByteWriter) {
         state.challenges.encode(to: &writer)

@@ -54,6 +54,27 @@ public struct GeographyProjection: Projection {
         }
     }
 
+    /// Hints the directory cells ``apply(_:to:)`` will look up for `record`.
+    public func prefetch(_ record: RecordView, in state: inout State) {
+        let tag = record.typeTag
+        record.hintCarePayload(tags: tags) { payload throws(PayloadReader.Truncated) in
+            switch tag {
+            case tags.organisationJoined:
+                state.organisations.prefetch(try payload.readIdentifier())
+            case tags.personRegistered:
+                state.persons.prefetch(try payload.readIdentifier())
+                state.organisations.prefetch(try payload.readIdentifier())
+            case tags.problemReported:
+                try payload.skipIdentifier()
+                state.organisations.prefetch(try payload.readIdentifier())
+            case tags.courseCompleted:
+                try state.persons.prefetchCourseParticipants(&payload)
+            default:
+                break
+            }
+        }
+    }
+
     /// Writes the state as flat blocks.
     public func encode(_ state: State, to writer: inout ByteWriter) {
         state.organisations.encode(to: &writer)

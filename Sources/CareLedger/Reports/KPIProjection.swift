@@ -73,6 +73,31 @@ public struct KPIProjection: Projection {
         }
     }
 
+    /// Hints the directory cells ``apply(_:to:)`` will look up for `record`.
+    public func prefetch(_ record: RecordView, in state: inout State) {
+        let tag = record.typeTag
+        record.hintCarePayload(tags: tags) { payload throws(PayloadReader.Truncated) in
+            switch tag {
+            case tags.personRegistered:
+                state.persons.prefetch(try payload.readIdentifier())
+            case tags.ideaAdvanced:
+                state.challenges.prefetch(try payload.readIdentifier())
+            case tags.solutionPresented:
+                try payload.skipIdentifier()
+                state.organisations.prefetch(try payload.readIdentifier())
+            case tags.courseCompleted:
+                try state.persons.prefetchCourseParticipants(&payload)
+                for _ in 0 ..< (try payload.readCount()) { state.organisations.prefetch(try payload.readIdentifier()) }
+            case tags.partnershipFormed:
+                try payload.skipIdentifier()
+                _ = try payload.readCode()
+                state.organisations.prefetch(try payload.readIdentifier())
+            default:
+                break
+            }
+        }
+    }
+
     /// Writes the state: counts, then each table as flat blocks.
     public func encode(_ state: State, to writer: inout ByteWriter) {
         writer.write(state.challengesReported)

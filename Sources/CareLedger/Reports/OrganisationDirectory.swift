@@ -39,6 +39,10 @@ struct OrganisationDirectory: Sendable, Hashable {
     }
 
     /// Marks `id` as engaged.
+    /// Hints the look-up of organisation `id` (see ``EntityInterner/prefetch(_:)``).
+    @inline(__always)
+    func prefetch(_ id: UnsafeRawBufferPointer) { ids.prefetch(id) }
+
     @inline(__always)
     mutating func engage(_ id: UnsafeRawBufferPointer) {
         let slot = ids.slot(of: id)

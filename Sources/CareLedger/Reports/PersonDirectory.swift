@@ -52,6 +52,19 @@ struct PersonDirectory: Sendable, Hashable {
 
     /// Each person's packed facts, by number (read them with ``isTrainedStaff(_:)`` and
     /// ``organisation(_:)``). O(persons).
+    /// Hints the look-up of person `id` (see ``EntityInterner/prefetch(_:)``).
+    @inline(__always)
+    func prefetch(_ id: UnsafeRawBufferPointer) { ids.prefetch(id) }
+
+    /// Hints the look-ups of a `CourseCompleted` payload's participants: skips the course id
+    /// and kind, then reads the list as ``foldParticipants(_:)`` does, leaving `payload` after it.
+    @inline(__always)
+    func prefetchCourseParticipants(_ payload: inout PayloadReader) throws(PayloadReader.Truncated) {
+        try payload.skipIdentifier()
+        _ = try payload.readCode()
+        for _ in 0 ..< (try payload.readCount()) { ids.prefetch(try payload.readIdentifier()) }
+    }
+
     func rows() -> [UInt64] { ids.values() }
 
     /// Whether the person of `row` is registered as staff and took part in a course.

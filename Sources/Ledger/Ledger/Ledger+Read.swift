@@ -62,58 +62,91 @@ extension Ledger {
         }
     }
 
-    /// Records are taken from the cursor in small groups whose first cache lines are
-    /// prefetched before any is parsed: walking the B-tree touches only page and node headers,
-    /// so without the hint every record's header load would wait on memory.
     static func forEachRecord(
         from start: UInt64, through end: UInt64, in txn: Transaction, layout: StoreLayout,
         _ body: (RecordView) throws -> Bool
     ) throws -> UInt64 {
+        var last = Swift.max(start, 1) - 1
+        try forEachRecordGroup(from: start, through: end, in: txn, layout: layout) { first, group in
+            for (index, record) in group.enumerated() {
+                last = first + UInt64(index)
+                guard try body(record) else { return false }
+            }
+            return true
+        }
+        return last
+    }
+
+    /// The number of records ``forEachRecordGroup(from:through:in:layout:_:)`` hands over at
+    /// most at once.
+    static let recordGroupSize = 16
+
+    /// Records are taken from the cursor in small groups whose first cache lines are
+    /// prefetched before any is parsed: walking the B-tree touches only page and node headers,
+    /// so without the hint every record's header load would wait on memory. A group holds
+    /// consecutive positions; a record that fails validation ends the scan with
+    /// ``LedgerError/corruptRecord(position:reason:)`` after the valid records before it are
+    /// handed over. `body` receives the position of the group's first record (by the log's
+    /// key) and the records.
+    ///
+    /// - Returns: the position of the last record handed over (`start - 1` if none).
+    @discardableResult
+    static func forEachRecordGroup(
+        from start: UInt64, through end: UInt64, in txn: Transaction, layout: StoreLayout,
+        _ body: (UInt64, UnsafeBufferPointer<RecordView>) throws -> Bool
+    ) throws -> UInt64 {
         let start = Swift.max(start, 1)
         var last = start - 1
         guard start <= end else { return last }
-        let group = 16
+        let group = recordGroupSize
         var pages = ScanPageReleaser(txn.residency)
         defer { pages.flush() }
         try txn.withCursor(layout.log) { cursor in
             try withUnsafeTemporaryAllocation(of: UnsafeRawBufferPointer.self, capacity: group) { values in
-                var entry = try withBigEndianBytes(of: start) { try cursor.seek(atLeast: $0) }
-                var position = entry.map { bigEndianUInt64($0.key) } ?? 0
-                var done = false
-                while !done, let first = entry {
-                    // Gather up to `group` records with consecutive positions through `end`.
-                    var count = 0
-                    var current: Cursor.Entry? = first
-                    while let this = current, count < group {
-                        let key = bigEndianUInt64(this.key)
-                        if key > end { done = true; break }
-                        guard key == position + UInt64(count) else { break }
-                        clmdb_prefetch(this.value.baseAddress)
-                        values[count] = this.value
-                        count += 1
-                        current = try cursor.next()
-                    }
-                    entry = current
-                    if count == 0 {
-                        // A key out of sequence (a damaged log): report it as it is.
-                        guard let this = current, bigEndianUInt64(this.key) <= end else { break }
-                        position = bigEndianUInt64(this.key)
-                        continue
-                    }
-                    for index in 0 ..< count { pages.note(values[index]) }
-                    for index in 0 ..< count {
-                        let record: RecordView
-                        do {
-                            record = try RecordView(validating: values[index])
-                        } catch {
-                            throw LedgerError.corruptRecord(position: position, reason: "\(error)")
+                try withUnsafeTemporaryAllocation(of: RecordView.self, capacity: group) { records in
+                    var entry = try withBigEndianBytes(of: start) { try cursor.seek(atLeast: $0) }
+                    var position = entry.map { bigEndianUInt64($0.key) } ?? 0
+                    var done = false
+                    while !done, let first = entry {
+                        // Gather up to `group` records with consecutive positions through `end`.
+                        var count = 0
+                        var current: Cursor.Entry? = first
+                        while let this = current, count < group {
+                            let key = bigEndianUInt64(this.key)
+                            if key > end { done = true; break }
+                            guard key == position + UInt64(count) else { break }
+                            clmdb_prefetch(this.value.baseAddress)
+                            values[count] = this.value
+                            count += 1
+                            current = try cursor.next()
                         }
-                        last = position
-                        position += 1
-                        guard try body(record) else {
-                            done = true
-                            break
+                        entry = current
+                        if count == 0 {
+                            // A key out of sequence (a damaged log): report it as it is.
+                            guard let this = current, bigEndianUInt64(this.key) <= end else { break }
+                            position = bigEndianUInt64(this.key)
+                            continue
                         }
+                        for index in 0 ..< count { pages.note(values[index]) }
+                        var valid = 0
+                        var failure: RecordFormatError?
+                        while valid < count {
+                            do throws(RecordFormatError) {
+                                (records.baseAddress! + valid).initialize(to: try RecordView(validating: values[valid]))
+                            } catch {
+                                failure = error
+                                break
+                            }
+                            valid += 1
+                        }
+                        if valid > 0 {
+                            last = position + UInt64(valid) - 1
+                            if try !body(position, UnsafeBufferPointer(rebasing: records[0 ..< valid])) { done = true }
+                        }
+                        if let failure, !done {
+                            throw LedgerError.corruptRecord(position: position + UInt64(valid), reason: "\(failure)")
+                        }
+                        position += UInt64(count)
                     }
                 }
             }

@@ -73,6 +73,23 @@ public struct ReadScope {
         try Ledger.forEachRecord(from: start, through: end, in: transaction, layout: layout, body)
     }
 
+    /// Calls `body` with the records from `start` through `end` in this snapshot, in groups of
+    /// up to 16 consecutive positions, in order, until it returns `false`. A consumer that
+    /// looks records' keys up in large tables can first prefetch what every record of a group
+    /// needs (``MemoryHint/prefetch(_:)``) and then process them, so that the cache misses
+    /// overlap.
+    ///
+    /// The records' memory stays valid until the scope ends. Cost, throws and memory: as
+    /// ``Ledger/forEachRecord(from:through:_:)``.
+    ///
+    /// - Returns: the position of the last record handed over (`start - 1` if none).
+    @discardableResult
+    public func forEachRecordGroup(
+        from start: UInt64 = 1, through end: UInt64 = .max, _ body: (UnsafeBufferPointer<RecordView>) throws -> Bool
+    ) throws -> UInt64 {
+        try Ledger.forEachRecordGroup(from: start, through: end, in: transaction, layout: layout) { try body($1) }
+    }
+
     static func forEach(
         in table: Table, from start: [UInt8], transaction: Transaction,
         _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> Bool

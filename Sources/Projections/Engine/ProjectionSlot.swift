@@ -30,6 +30,7 @@ class ProjectionSlot: @unchecked Sendable {
 
     /// Folds one record of a consumed type.
     func fold(_ record: RecordView) throws { preconditionFailure("abstract") }
+    func prefetch(_ record: RecordView) {}
     /// The state as bytes.
     func encodedState() -> [UInt8] { preconditionFailure("abstract") }
     /// Replaces the state with one decoded from `bytes`, at `position`.
@@ -66,6 +67,10 @@ final class Slot<P: Projection>: ProjectionSlot, @unchecked Sendable {
 
     override func fold(_ record: RecordView) throws {
         try projection.apply(record, to: &storage.pointee)
+    }
+
+    override func prefetch(_ record: RecordView) {
+        projection.prefetch(record, in: &storage.pointee)
     }
 
     override func encodedState() -> [UInt8] {
