@@ -12,10 +12,12 @@ extension Ledger {
     /// ``Durability/full`` the events are on disk when this returns. Appends from concurrent
     /// tasks share one commit and one disk flush.
     ///
-    /// Cost: the events are encoded in the calling task; the writer then does two B-tree
-    /// writes (log, id index; in a store of format 1 also the stream index) and one SHA-256
-    /// per event, one write per stream (plus one per 32 events of it), and two meta writes and
-    /// one commit per group of appends.
+    /// Cost: the events are checked and sized in the calling task; the writer then encodes
+    /// each one into its log entry and does two B-tree writes (log, id index; in a store of
+    /// format 1 also the stream index) and one SHA-256 per event, one write per stream (plus
+    /// one per 32 events of it), and two meta writes and one commit per group of appends. Under
+    /// ``Durability/deferred``, an append that finds the writer idle is written on the calling
+    /// task's thread (no hand-off).
     ///
     /// - Returns: each event's position and the stream's new version.
     /// - Throws: ``LedgerError/wrongExpectedVersion(stream:expected:actual:)``,
@@ -52,7 +54,7 @@ extension Ledger {
     /// limits, and the encoded size against ``LedgerLimits/maximumEventSize`` — without
     /// storing anything. An import uses it to refuse a file before its first batch.
     ///
-    /// Cost: encodes the event (allocates).
+    /// Cost: checks and sizes the event, with a few small allocations; nothing is encoded.
     /// - Throws: ``LedgerError/invalidStream(reason:)`` or ``LedgerError/invalidEvent(index:reason:)``.
     public func check(_ event: NewEvent, for stream: String) throws(LedgerError) {
         _ = try EncodedAppend([StreamAppend([event], to: stream)], limits: configuration.limits, format: layout.recordFormat)

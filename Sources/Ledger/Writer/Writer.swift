@@ -9,8 +9,9 @@ import Synchronization
 ///
 /// LMDB requires a write transaction to end on the thread that began it, and one writer at a
 /// time; both hold by construction here: one thread at a time holds the write side, and it
-/// begins and commits each transaction with no suspension in between. Appending tasks encode their events, queue them and
-/// suspend; the writer resumes each with its own result, including its own concurrency error.
+/// begins and commits each transaction with no suspension in between. Appending tasks check
+/// and size their events, queue them and suspend; the writer encodes and writes them and
+/// resumes each task with its own result, including its own concurrency error.
 ///
 /// Each transaction reads the end of the chain (head and head hash) from the store itself, so
 /// appends by another process sharing the store (serialised by LMDB's writer lock) are
