@@ -45,26 +45,30 @@ enum Fold {
                 slot.position = Swift.max(positions[index], stopped[index] ? 0 : position)
             }
         }
+        // Each record's consumers, found once per record of a group and used by both passes.
+        var routes: [Range<Int>] = []
+        routes.reserveCapacity(16)
         let last = try withExtendedLifetime(active) {
             try scope.forEachRecordGroup(from: range.from, through: range.through) { group in
                 // Hints first, for the whole group, so that the look-ups' cache misses overlap.
-                for record in group where record.occurredAt.rawValue <= cutoff {
-                    for index in dispatch.consumers[dispatch.consumers(of: record.typeTag)] where !stopped[index] {
+                routes.removeAll(keepingCapacity: true)
+                for record in group {
+                    let route = record.occurredAt.rawValue <= cutoff ? dispatch.consumers(of: record.typeTag) : 0 ..< 0
+                    routes.append(route)
+                    for index in dispatch.consumers[route] where !stopped[index] {
                         handles[index]._withUnsafeGuaranteedRef { $0.prefetch(record) }
                     }
                 }
-                for record in group {
+                for (offset, record) in group.enumerated() {
                     let position = record.position
-                    if record.occurredAt.rawValue <= cutoff {
-                        for index in dispatch.consumers[dispatch.consumers(of: record.typeTag)] where position > positions[index] && !stopped[index] {
-                            do {
-                                try handles[index]._withUnsafeGuaranteedRef { try $0.fold(record) }
-                            } catch {
-                                let slot = active[index]
-                                slot.failure = ProjectionFailure(projection: slot.name, position: position, eventType: record.type, reason: "\(error)")
-                                stopped[index] = true
-                                positions[index] = position - 1
-                            }
+                    for index in dispatch.consumers[routes[offset]] where position > positions[index] && !stopped[index] {
+                        do {
+                            try handles[index]._withUnsafeGuaranteedRef { try $0.fold(record) }
+                        } catch {
+                            let slot = active[index]
+                            slot.failure = ProjectionFailure(projection: slot.name, position: position, eventType: record.type, reason: "\(error)")
+                            stopped[index] = true
+                            positions[index] = position - 1
                         }
                     }
                     if position == nextSnapshot {
