@@ -19,7 +19,7 @@ extension Ledger {
         // A name no append accepts names no stream (and is no valid key to look up).
         guard !stream.isEmpty, stream.utf8.count <= LedgerLimits.maximumStreamNameLength else { return 0 }
         return try read { txn in
-            try Array(stream.utf8).withUnsafeBytes { try txn.get(layout.heads, $0) }.map { bigEndianUInt64($0) } ?? 0
+            try stream.withUTF8Bytes { try txn.get(layout.heads, $0) }.map { bigEndianUInt64($0) } ?? 0
         }
     }
 
@@ -36,7 +36,7 @@ extension Ledger {
     public func event(withID id: String) throws -> RecordedEvent? {
         guard !id.isEmpty, id.utf8.count <= LedgerLimits.maximumEventIDLength else { return nil }
         return try read { txn in
-            guard let position = try Array(id.utf8).withUnsafeBytes({ try layout.storedPosition(ofID: $0, in: txn) })
+            guard let position = try id.withUTF8Bytes({ try layout.storedPosition(ofID: $0, in: txn) })
             else { return nil }
             return try Self.recordedEvent(at: position, in: txn, layout: layout)
         }

@@ -12,8 +12,7 @@ public struct EventTypeTag: RawRepresentable, Sendable, Hashable, CustomStringCo
 
     /// The tag of the event type named `name`.
     public init(_ name: String) {
-        var name = name
-        self.rawValue = name.withUTF8 { utf8 in
+        self.rawValue = name.withUTF8Bytes { utf8 in
             var hash: UInt64 = 0xcbf2_9ce4_8422_2325
             for byte in utf8 {
                 hash ^= UInt64(byte)
