@@ -6,7 +6,7 @@ import Ledger
 /// feedback, courses and partnerships interleaved, some with metadata and late times.
 enum History {
     static func generate(events count: Int, seed: UInt64) -> [CareEvent] {
-        var rng = SeededGenerator(state: seed)
+        var rng = SplitMix64(seed: seed)
         var events: [CareEvent] = []
         let publicOrgs = (0 ..< 6).map { "pub\($0)" }
         let companies = (0 ..< 4).map { "co\($0)" }

@@ -6,7 +6,7 @@ import Testing
 @Suite("Hostile import files: every file is imported whole or refused whole with a clear error")
 struct HostileImportTests {
     /// Hostile variations of a valid two-line file: the second line is attacked.
-    static func hostileSecondLines(_ valid: String, random: inout SeededGenerator) -> [(String, [UInt8])] {
+    static func hostileSecondLines(_ valid: String, random: inout SplitMix64) -> [(String, [UInt8])] {
         let bytes = Array(valid.utf8)
         var cases: [(String, [UInt8])] = [
             ("deep nesting", Array(#"{"id":"x","data":"#.utf8) + Array(repeating: UInt8(ascii: "["), count: 100_000)),
@@ -44,7 +44,7 @@ struct HostileImportTests {
             let first = Make.event("h-1", .feedbackGiven, ["solution": "s1", "org": "o-mun", "score": 3], meta: ["actor": "a"])
             let second = Make.event("h-2", .feedbackGiven, ["solution": "s1", "org": "o-mun", "score": 4], meta: ["actor": "a"])
             let valid = second.line.serialized()
-            var random = SeededGenerator(state: 5)
+            var random = SplitMix64(seed: 5)
             var refused = 0, imported = 0
             for (name, line) in Self.hostileSecondLines(valid, random: &random) {
                 let path = root + "/hostile.jsonl"

@@ -8,7 +8,7 @@ struct HostilePayloadTests {
     func hostile(type: CareEventType) throws {
         let (_, data) = try #require(EventModelTests.examples.first { $0.0 == type })
         let valid = try CareEvent(id: "e", type: type, occurredAt: .now, data: data).payload
-        var random = SeededGenerator(state: UInt64(type.name.utf8.count))
+        var random = SplitMix64(seed: UInt64(type.name.utf8.count))
         var accepted = 0
         for trial in 0 ..< 5_000 {
             var bytes = valid

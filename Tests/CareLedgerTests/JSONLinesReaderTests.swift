@@ -90,7 +90,7 @@ struct JSONLinesReaderTests {
     /// chunks every kind of byte (inside a UTF-8 sequence, a `\r` before its `\n`) lands on a
     /// chunk boundary somewhere.
     static func straddlingLines() -> (bytes: [UInt8], values: [JSONValue]) {
-        var rng = SeededGenerator(state: 7)
+        var rng = SplitMix64(seed: 7)
         var bytes: [UInt8] = []
         var values: [JSONValue] = []
         for index in 0 ..< 60 {
@@ -143,7 +143,7 @@ struct JSONLinesReaderTests {
 
     @Test("Property: chunked reading gives what splitting the whole input into lines gives", arguments: 0 ..< 6)
     func chunkingIsInvisible(seed: UInt64) {
-        var rng = SeededGenerator(state: seed)
+        var rng = SplitMix64(seed: seed)
         let limits = JSONLimits(maximumLineLength: 120, maximumDepth: 4)
         for _ in 0 ..< 40 {
             var bytes: [UInt8] = []
@@ -186,7 +186,7 @@ struct JSONLinesReaderTests {
         try withTemporaryDirectory { directory in
             let path = directory + "/large.jsonl"
             let writer = try JSONLinesWriter(path: path, mode: .createNew)
-            var rng = SeededGenerator(state: 11)
+            var rng = SplitMix64(seed: 11)
             for index in 0 ..< 10_000 {
                 let padding = String(repeating: "p", count: Int.random(in: 0 ... 900, using: &rng))
                 try writer.write(["i": .integer(Int64(index)), "p": .string(padding)])

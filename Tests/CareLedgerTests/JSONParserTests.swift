@@ -239,7 +239,7 @@ struct JSONParserTests {
 
     @Test("The UTF-8 check agrees with the standard library on random bytes")
     func utf8AgreesWithStandardLibrary() {
-        var rng = SeededGenerator(state: 3339)
+        var rng = SplitMix64(seed: 3339)
         let interesting: [UInt8] = [0x00, 0x41, 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0, 0xC1, 0xC2, 0xDF, 0xE0, 0xE1, 0xEC, 0xED, 0xEE, 0xEF, 0xF0, 0xF1, 0xF3, 0xF4, 0xF5, 0xFF]
         for _ in 0 ..< 20_000 {
             let bytes = (0 ..< Int.random(in: 0 ... 12, using: &rng)).map { _ in
@@ -279,7 +279,7 @@ struct JSONParserTests {
 
     @Test("Property: damaged lines either fail with a parse error or parse to a value that round-trips", arguments: 0 ..< 4)
     func damagedLines(seed: UInt64) throws {
-        var rng = SeededGenerator(state: 1_000 + seed)
+        var rng = SplitMix64(seed: 1_000 + seed)
         let limits = JSONLimits(maximumLineLength: 4_096, maximumDepth: 8)
         for _ in 0 ..< 2_000 {
             var bytes = RandomJSON.value(using: &rng, maximumDepth: 4).serializedBytes()

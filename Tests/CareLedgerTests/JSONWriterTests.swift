@@ -36,7 +36,7 @@ struct JSONWriterTests {
 
     @Test("Property: random values written and parsed again are equal", arguments: 0 ..< 8)
     func roundTrip(seed: UInt64) throws {
-        var rng = SeededGenerator(state: seed)
+        var rng = SplitMix64(seed: seed)
         for _ in 0 ..< 500 {
             let value = RandomJSON.value(using: &rng)
             let bytes = value.serializedBytes()
@@ -52,7 +52,7 @@ struct JSONWriterTests {
     func fileRoundTrip() throws {
         try withTemporaryDirectory { directory in
             let path = directory + "/export.jsonl"
-            var rng = SeededGenerator(state: 42)
+            var rng = SplitMix64(seed: 42)
             let values = (0 ..< 2_000).map { _ in RandomJSON.value(using: &rng, maximumDepth: 3) }
             let writer = try JSONLinesWriter(path: path, mode: .createNew, configuration: .init(bufferCapacity: 100))
             for value in values { try writer.write(value) }

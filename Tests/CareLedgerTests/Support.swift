@@ -20,19 +20,6 @@ func readFile(_ path: String) throws -> [UInt8] {
     [UInt8](try #require(FileManager.default.contents(atPath: path)))
 }
 
-/// A deterministic pseudo-random generator (SplitMix64), so every property run is reproducible
-/// from its seed.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// Random JSON values that exercise the writer's escaping and the parser's number handling.
 enum RandomJSON {
     /// Characters chosen to hit every escaping rule and every UTF-8 sequence length.
@@ -41,11 +28,11 @@ enum RandomJSON {
         "\u{7F}", "é", "ø", "å", "€", "\u{2028}", "\u{FFFD}", "\u{FEFF}", "😀", "\u{10FFFF}", "e\u{301}", "{", "}", ":", ",",
     ]
 
-    static func string(using rng: inout SeededGenerator, maximumLength: Int = 12) -> String {
+    static func string(using rng: inout SplitMix64, maximumLength: Int = 12) -> String {
         String((0 ..< Int.random(in: 0 ... maximumLength, using: &rng)).map { _ in characters.randomElement(using: &rng)! })
     }
 
-    static func integer(using rng: inout SeededGenerator) -> Int64 {
+    static func integer(using rng: inout SplitMix64) -> Int64 {
         switch Int.random(in: 0 ..< 4, using: &rng) {
         case 0: [Int64.min, Int64.max, 0, -1, 1, Int64.min + 1, Int64.max - 1].randomElement(using: &rng)!
         case 1: Int64.random(in: -1000 ... 1000, using: &rng)
@@ -54,8 +41,8 @@ enum RandomJSON {
     }
 
     /// A number literal that is not an `Int64` integer: fractions, exponents, `-0`, huge integers.
-    static func number(using rng: inout SeededGenerator) -> JSONNumber {
-        let digits = { (rng: inout SeededGenerator, count: Int) in
+    static func number(using rng: inout SplitMix64) -> JSONNumber {
+        let digits = { (rng: inout SplitMix64, count: Int) in
             String((0 ..< count).map { _ in Character(String(Int.random(in: 0 ... 9, using: &rng))) })
         }
         let literal: String
@@ -73,7 +60,7 @@ enum RandomJSON {
     }
 
     /// A random value nested at most `maximumDepth` levels deep.
-    static func value(using rng: inout SeededGenerator, maximumDepth: Int = 5) -> JSONValue {
+    static func value(using rng: inout SplitMix64, maximumDepth: Int = 5) -> JSONValue {
         switch Int.random(in: 0 ..< (maximumDepth > 0 ? 8 : 5), using: &rng) {
         case 0: return .null
         case 1: return .bool(Bool.random(using: &rng))
