@@ -173,6 +173,37 @@ struct IterationProbe {
         ProcessFigures.resetPeakResident()
         ResidentSampler.shared.reset()
     }
+
+    /// Runs `body` as one measured iteration: resets the peaks, starts `benchmark`'s
+    /// measurement, runs `body`, reads the allocation count and CPU time, and stops the
+    /// measurement, so that every figure covers `body` and nothing after it.
+    static func measure<Value>(_ benchmark: Benchmark, _ body: () throws -> Value) rethrows -> MeasuredIteration<Value> {
+        resetPeaks()
+        benchmark.startMeasurement()
+        let probe = IterationProbe()
+        let start = ContinuousClock.now
+        let value = try body()
+        let elapsed = start.duration(to: .now)
+        let mallocs = ProcessFigures.mallocCount()
+        let cpu = ProcessFigures.cpuSeconds()
+        benchmark.stopMeasurement()
+        return MeasuredIteration(value: value, elapsed: elapsed, probe: probe, mallocsAfter: mallocs, cpuAfter: cpu)
+    }
+}
+
+/// What ``IterationProbe/measure(_:_:)`` measured: the body's result, its wall time, and the
+/// figures ``finish(into:_:)`` records for the summary.
+struct MeasuredIteration<Value> {
+    let value: Value
+    let elapsed: Duration
+    let probe: IterationProbe
+    let mallocsAfter: Int
+    let cpuAfter: Double
+
+    /// Records the iteration's allocations, cores busy and peaks (``IterationProbe/finish(into:_:mallocsAfter:cpuAfter:)``).
+    func finish(into rates: Rates, _ benchmark: Benchmark) {
+        probe.finish(into: rates, benchmark, mallocsAfter: mallocsAfter, cpuAfter: cpuAfter)
+    }
 }
 
 // MARK: - C baselines
@@ -190,21 +221,14 @@ func registerRawScan(_ mode: raw_lmdb_scan_mode, key: String, name: String) {
             thresholds: thresholds(mallocs: Budget.rawMallocSlack)),
         closure: { benchmark in
             guard let reader = state.reader else { throw BenchmarkFailure("reader not open") }
-            IterationProbe.resetPeaks()
-            benchmark.startMeasurement()
-            let probe = IterationProbe()
-            let start = ContinuousClock.now
-            let result = try reader.scan(mode)
-            let elapsed = start.duration(to: .now)
-            let mallocs = ProcessFigures.mallocCount()
-            let cpu = ProcessFigures.cpuSeconds()
-            benchmark.stopMeasurement()
+            let measured = try IterationProbe.measure(benchmark) { try reader.scan(mode) }
+            let result = measured.value
             blackHole(result.checksum)
             guard result.records == UInt64(ReplayStore.events) else {
                 throw BenchmarkFailure("\(name): scanned \(result.records) records, the store holds \(ReplayStore.events)")
             }
-            rates.record(benchmark, events: Int(result.records), elapsed: elapsed)
-            probe.finish(into: rates, benchmark, mallocsAfter: mallocs, cpuAfter: cpu)
+            rates.record(benchmark, events: Int(result.records), elapsed: measured.elapsed)
+            measured.finish(into: rates, benchmark)
             rates.facts["store.valueBytes"] = Double(result.bytes)
         },
         setup: {
@@ -281,20 +305,13 @@ func registerReplay(_ selection: Selection, threads: Int, key: String, name: Str
             thresholds: thresholds(mallocs: Budget.mallocSlack)),
         closure: { benchmark in
             guard let engine = fixture.engine else { throw BenchmarkFailure("engine not open") }
-            IterationProbe.resetPeaks()
-            benchmark.startMeasurement()
-            let probe = IterationProbe()
-            let start = ContinuousClock.now
-            let result = try engine.replayAll()
-            let elapsed = start.duration(to: .now)
-            let mallocs = ProcessFigures.mallocCount()
-            let cpu = ProcessFigures.cpuSeconds()
-            benchmark.stopMeasurement()
+            let measured = try IterationProbe.measure(benchmark) { try engine.replayAll() }
+            let result = measured.value
             guard result.failures.isEmpty, result.events == UInt64(ReplayStore.events) else {
                 throw BenchmarkFailure("\(name): replayed \(result.events) events, failures \(result.failures)")
             }
-            rates.record(benchmark, events: Int(result.events), elapsed: elapsed)
-            probe.finish(into: rates, benchmark, mallocsAfter: mallocs, cpuAfter: cpu)
+            rates.record(benchmark, events: Int(result.events), elapsed: measured.elapsed)
+            measured.finish(into: rates, benchmark)
         },
         setup: {
             _ = try await fixture.open(threads: threads, scanResidentBudget: scanResidentBudget)
@@ -362,25 +379,23 @@ func registerAsOf(_ kind: AsOfKind) {
                   let members = fixture.members
             else { throw BenchmarkFailure("engine not open") }
             let point = state.points[benchmark.currentIteration % state.points.count]
-            IterationProbe.resetPeaks()
             let clock = ContinuousClock()
-            benchmark.startMeasurement()
-            let probe = IterationProbe()
-            let t0 = clock.now
-            let a = try engine.state(of: counters, asOf: point)
-            let t1 = clock.now
-            let b = try engine.state(of: stages, asOf: point)
-            let t2 = clock.now
-            let c = try engine.state(of: members, asOf: point)
-            let t3 = clock.now
-            let mallocs = ProcessFigures.mallocCount()
-            let cpu = ProcessFigures.cpuSeconds()
-            benchmark.stopMeasurement()
-            withExtendedLifetime((a, b, c)) {}
+            let measured = try IterationProbe.measure(benchmark) {
+                let t0 = clock.now
+                let a = try engine.state(of: counters, asOf: point)
+                let t1 = clock.now
+                let b = try engine.state(of: stages, asOf: point)
+                let t2 = clock.now
+                let c = try engine.state(of: members, asOf: point)
+                let t3 = clock.now
+                // The states are returned, so that freeing them falls outside the measurement.
+                return (states: (a, b, c), latencies: [t0.duration(to: t1), t1.duration(to: t2), t2.duration(to: t3)])
+            }
+            withExtendedLifetime(measured.value.states) {}
             let covered = if case .position(let position) = point { Int(position) } else { ReplayStore.events }
-            rates.record(benchmark, events: 3 * covered, elapsed: t0.duration(to: t3))
-            probe.finish(into: rates, benchmark, mallocsAfter: mallocs, cpuAfter: cpu)
-            for (index, elapsed) in [t0.duration(to: t1), t1.duration(to: t2), t2.duration(to: t3)].enumerated() {
+            rates.record(benchmark, events: 3 * covered, elapsed: measured.elapsed)
+            measured.finish(into: rates, benchmark)
+            for (index, elapsed) in measured.value.latencies.enumerated() {
                 benchmark.measurement(latencies[index], Int((elapsed.seconds * 1e6).rounded()))
                 if rates.measures(benchmark) { rates.record(projectionNames[index], elapsed.seconds * 1e3) }
             }
