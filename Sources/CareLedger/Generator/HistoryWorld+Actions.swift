@@ -110,8 +110,11 @@ extension HistoryWorld {
     mutating func completeCourse(id: String) -> CareEvent? {
         guard !personRoles.isEmpty else { return nil }
         let kind = random.pick(GeneratorVocabulary.courseKindMix)
-        let pool = kind == .staff && !staff.isEmpty && random.chance(80) ? staff : Array(0 ..< personRoles.count)
-        let participants = distinct(1 + random.below(10), from: pool)
+        // Staff for a staff course, mostly; otherwise anyone registered (a range, not an array
+        // of every person: that would cost an allocation as large as the world per course).
+        let participants = kind == .staff && !staff.isEmpty && random.chance(80)
+            ? distinct(1 + random.below(10), from: staff)
+            : distinct(1 + random.below(10), from: 0 ..< personRoles.count)
         let listed = companies.isEmpty ? [] : distinct(kind == .company ? 1 + random.below(3) : random.below(2), from: companies)
         let earliest = (participants.map { personTimes[$0] } + listed.map { organisationTimes[$0] }).max() ?? 0
         let number = courses
@@ -141,10 +144,10 @@ extension HistoryWorld {
     }
 
     /// Up to `count` distinct elements of `pool`, in the order drawn.
-    private mutating func distinct(_ count: Int, from pool: [Int]) -> [Int] {
+    private mutating func distinct(_ count: Int, from pool: some RandomAccessCollection<Int>) -> [Int] {
         var chosen: [Int] = []
         for _ in 0 ..< count * 2 where chosen.count < count {
-            let candidate = random.pick(pool)
+            let candidate = pool[pool.index(pool.startIndex, offsetBy: random.below(pool.count))]
             if !chosen.contains(candidate) { chosen.append(candidate) }
         }
         return chosen
