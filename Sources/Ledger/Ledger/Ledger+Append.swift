@@ -46,7 +46,12 @@ extension Ledger {
     ///   counts events across all entries.
     @discardableResult
     public func append(_ appends: [StreamAppend]) async throws -> [AppendResult] {
-        let encoded = try EncodedAppend(appends, limits: configuration.limits, format: layout.recordFormat)
+        var encoded = try EncodedAppend(appends, limits: configuration.limits, format: layout.recordFormat)
+        guard encoded.eventCount >= ChainHasher.minimumRecords else { return try await writer.submit(encoded) }
+        // Large appends are encoded here, and hashed on the writer's side by a second thread.
+        let records = writer.recordBytes.take(count: encoded.byteCount)
+        defer { writer.recordBytes.giveBack(records) }
+        encoded.encodeRecords(into: records)
         return try await writer.submit(encoded)
     }
 

@@ -92,100 +92,109 @@ struct AppendPlan {
 
     /// Writes the planned records and index entries through `cursors`, extending `chain`.
     ///
+    /// With a `hasher` and at least ``ChainHasher/minimumRecords`` new records, the records
+    /// (encoded by the appending task) are completed and hashed on the hasher's thread while
+    /// this one stores them; otherwise each is encoded and hashed here, straight into its log
+    /// entry.
+    ///
     /// - Throws: ``OptimisticConflict`` when an optimistic plan meets a stored id; storage errors.
     func write(
         _ append: EncodedAppend, to transaction: Transaction, through cursors: borrowing AppendCursors,
-        layout: StoreLayout, chain: inout Chain, recordedAt: Timestamp
+        layout: StoreLayout, chain: inout Chain, recordedAt: Timestamp, hasher: ChainHasher? = nil
     ) throws -> [AppendResult] {
+        let assignments = RecordAssignments(append, plan: self, after: chain.head)
+        let ahead = assignments.records.count >= ChainHasher.minimumRecords ? hasher : nil
+        ahead?.begin(ChainHasher.Job(
+            append: append, assignments: assignments, recordedAt: recordedAt, previousHash: chain.hash, chained: layout.chainsStreams))
+        defer { ahead?.end() }
         var results: [AppendResult] = []
         results.reserveCapacity(append.writes.count)
-        // The last position written per stream, for streams appearing in several entries.
-        var writtenLast: [[UInt8]: UInt64] = [:]
-        for (write, plan) in zip(append.writes, streams) {
-            var version = plan.version
-            var positions = [UInt64](repeating: 0, count: write.events.count)
-            var lastPosition: UInt64 = 0
-            var previous = append.writes.count > 1 ? writtenLast[write.streamBytes] ?? plan.lastPosition : plan.lastPosition
-            // Events of one entry are often of one type: its tag is computed once per run.
-            var lastType = ""  // never a valid type
-            var typeTag = EventTypeTag(rawValue: 0)
-            for e in write.events.indices {
-                if let position = plan.existing[e] {
-                    positions[e] = position
-                    continue
-                }
-                if !plan.repeats.isEmpty, let earlier = plan.repeats[e] {
-                    positions[e] = positions[earlier]
-                    continue
-                }
-                if write.events[e].type != lastType {
-                    lastType = write.events[e].type
-                    typeTag = EventTypeTag(lastType)
-                }
-                let position = chain.head + 1
-                version += 1
-                chain.hash = try appendRecord(
-                    e, of: write, in: append, typeTag: typeTag, position: position, version: version, previous: previous,
-                    recordedAt: recordedAt, after: chain.hash, to: cursors.log, chained: layout.chainsStreams)
-                try withBigEndianBytes(of: position) { value in
-                    if layout.hasStreamIndexEntry(forVersion: version) {
-                        try write.streamBytes.withUnsafeBytes { stream in
-                            try StoreLayout.withStreamIndexKey(stream, version: version) { try cursors.streams.put($0, value) }
+        for (write, assigned) in zip(append.writes, assignments.writes) {
+            for k in assigned.records {
+                let record = assignments.records[k]
+                let size = append.recordSize(record.event, of: write)
+                if let ahead {
+                    let encoded = ahead.record(k)
+                    assert(encoded.elementsEqual(Self.encode(record, of: write, in: append, recordedAt: recordedAt, after: chain.hash, chained: layout.chainsStreams)),
+                           "record \(k) as hashed ahead differs from the writer's encoding")
+                    try withBigEndianBytes(of: record.position) { key in
+                        try cursors.log.put(key, reserving: size, .append) { $0.copyMemory(from: encoded) }
+                    }
+                    chain.hash = RecordHash(UnsafeRawBufferPointer(rebasing: encoded[(size - RecordLayout.hashSize)...]))
+                    let idCount = Int(UInt16(littleEndian: encoded.loadUnaligned(fromByteOffset: RecordLayout.idLength, as: UInt16.self)))
+                    try index(record, id: UnsafeRawBufferPointer(rebasing: encoded[RecordLayout.headerSize ..< RecordLayout.headerSize + idCount]),
+                              of: write, in: transaction, through: cursors, layout: layout)
+                } else {
+                    try withBigEndianBytes(of: record.position) { key in
+                        try cursors.log.put(key, reserving: size, .append) { out in
+                            chain.hash = Self.encode(record, of: write, in: append, recordedAt: recordedAt, after: chain.hash, chained: layout.chainsStreams, into: out)
                         }
                     }
-                    try write.events[e].id.withUTF8Bytes { id in
-                        do {
-                            try cursors.ids.put(id, value, .noOverwrite)
-                        } catch let error as StorageError where error.code == .keyExists {
-                            throw OptimisticConflict()
-                        }
-                        if let other = cursors.otherIDs, try transaction.get(other, id) != nil { throw OptimisticConflict() }
+                    try write.events[record.event].id.withUTF8Bytes { id in
+                        try index(record, id: id, of: write, in: transaction, through: cursors, layout: layout)
                     }
                 }
-                previous = position
-                chain.head = position
-                lastPosition = position
-                positions[e] = position
+                chain.head = record.position
             }
-            if lastPosition != 0 {
-                if append.writes.count > 1 { writtenLast[write.streamBytes] = lastPosition }
-                var head = StoreLayout.headValue(version: version, position: lastPosition)
+            if let last = assigned.records.last {
+                var head = StoreLayout.headValue(version: assigned.version, position: assignments.records[last].position)
                 try withUnsafeBytes(of: &head) { value in
                     try write.streamBytes.withUnsafeBytes { try cursors.heads.put($0, value) }
                 }
             }
-            results.append(AppendResult(stream: write.stream, positions: positions, streamVersion: version))
+            results.append(AppendResult(stream: write.stream, positions: assigned.positions, streamVersion: assigned.version))
         }
         return results
     }
 
-    /// Encodes event `e` of `write` straight into a reserved log entry, fills in the assigned
-    /// fields (with the stream's `previous` position when the record format is `chained`) and
-    /// chains it.
-    private func appendRecord(
-        _ e: Int, of write: EncodedAppend.Write, in append: EncodedAppend, typeTag: EventTypeTag, position: UInt64,
-        version: UInt64, previous: UInt64, recordedAt: Timestamp, after previousHash: RecordHash,
-        to log: borrowing WriteCursor, chained: Bool
-    ) throws -> RecordHash {
-        var hash = previousHash
-        try withBigEndianBytes(of: position) { key in
-            try log.put(key, reserving: append.recordSize(e, of: write), .append) { out in
-                append.encode(e, of: write, typeTag: typeTag, into: out)
-                out.storeBytes(of: position.littleEndian, toByteOffset: RecordLayout.position, as: UInt64.self)
-                out.storeBytes(of: version.littleEndian, toByteOffset: RecordLayout.streamVersion, as: UInt64.self)
-                out.storeBytes(of: recordedAt.rawValue.littleEndian, toByteOffset: RecordLayout.recordedAt, as: Int64.self)
-                let end = out.count - RecordLayout.hashSize
-                if chained {
-                    out.storeBytes(of: previous.littleEndian, toByteOffset: end - RecordLayout.trailerSize, as: UInt64.self)
-                }
-                let canonical = UnsafeRawBufferPointer(rebasing: out[0 ..< end])
-                hash = HashChain.hash(after: previousHash, canonical: canonical)
-                hash.withUnsafeBytes { digest in
-                    UnsafeMutableRawBufferPointer(rebasing: out[(out.count - RecordLayout.hashSize)...]).copyMemory(from: digest)
+    /// Writes `record`'s index entries: its stream's (every ``StoreLayout`` interval of
+    /// versions) and its id's.
+    ///
+    /// - Throws: ``OptimisticConflict`` when `id` is already stored; storage errors.
+    @inline(__always)
+    private func index(
+        _ record: RecordAssignments.Record, id: UnsafeRawBufferPointer, of write: EncodedAppend.Write, in transaction: Transaction,
+        through cursors: borrowing AppendCursors, layout: StoreLayout
+    ) throws {
+        try withBigEndianBytes(of: record.position) { value in
+            if layout.hasStreamIndexEntry(forVersion: record.version) {
+                try write.streamBytes.withUnsafeBytes { stream in
+                    try StoreLayout.withStreamIndexKey(stream, version: record.version) { try cursors.streams.put($0, value) }
                 }
             }
+            do {
+                try cursors.ids.put(id, value, .noOverwrite)
+            } catch let error as StorageError where error.code == .keyExists {
+                throw OptimisticConflict()
+            }
+            if let other = cursors.otherIDs, try transaction.get(other, id) != nil { throw OptimisticConflict() }
         }
+    }
+
+    /// Encodes `record` into `out` (its exact size) with its assigned fields, chains it after
+    /// `previousHash` and stores the hash in it; returns the hash.
+    @inline(__always)
+    private static func encode(
+        _ record: RecordAssignments.Record, of write: EncodedAppend.Write, in append: EncodedAppend, recordedAt: Timestamp,
+        after previousHash: RecordHash, chained: Bool, into out: UnsafeMutableRawBufferPointer
+    ) -> RecordHash {
+        append.encode(record.event, of: write, typeTag: record.typeTag, into: out)
+        record.fill(out, recordedAt: recordedAt, chained: chained)
+        let end = out.count - RecordLayout.hashSize
+        let hash = HashChain.hash(after: previousHash, canonical: UnsafeRawBufferPointer(rebasing: out[0 ..< end]))
+        hash.withUnsafeBytes { UnsafeMutableRawBufferPointer(rebasing: out[end...]).copyMemory(from: $0) }
         return hash
+    }
+
+    /// `record` encoded and chained as ``encode(_:of:in:recordedAt:after:chained:into:)``
+    /// does, in an array (for checks in debug builds).
+    private static func encode(
+        _ record: RecordAssignments.Record, of write: EncodedAppend.Write, in append: EncodedAppend, recordedAt: Timestamp,
+        after previousHash: RecordHash, chained: Bool
+    ) -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: append.recordSize(record.event, of: write))
+        bytes.withUnsafeMutableBytes { _ = encode(record, of: write, in: append, recordedAt: recordedAt, after: previousHash, chained: chained, into: $0) }
+        return bytes
     }
 }
 

@@ -36,6 +36,8 @@ public struct AppendResult: Sendable, Hashable {
 /// A validated append as the writer receives it: every event checked against the ledger's
 /// limits and its record's size computed, in the appending task. The writer encodes each
 /// event straight into its log entry (``encode(_:of:typeTag:into:)``): no buffer in between.
+/// An append large enough to be chained ahead of the writer (``ChainHasher``) is encoded in
+/// the appending task instead (``encodeRecords(into:)``), and completed by the hasher.
 ///
 /// Events are numbered across entries from 0 (the index an ``LedgerError/invalidEvent(index:reason:)``
 /// names).
@@ -54,6 +56,9 @@ struct EncodedAppend: Sendable {
     let format: UInt8
     /// Record `i` is `offsets[i + 1] - offsets[i]` bytes.
     private let offsets: [Int]
+    /// For a large append, its records encoded end to end at ``offsets`` by
+    /// ``encodeRecords(into:)`` (assigned fields and hash left to the ``ChainHasher``).
+    private(set) var records: RecordBytes?
 
     /// Validates `appends` and sizes their records in record format `format`.
     ///
@@ -85,6 +90,36 @@ struct EncodedAppend: Sendable {
     }
 
     var eventCount: Int { offsets.count - 1 }
+
+    /// The bytes of all the append's records.
+    var byteCount: Int { offsets.last ?? 0 }
+
+    /// Where the record of event `e` of `write` lies in ``records``.
+    @inline(__always)
+    func recordRange(_ e: Int, of write: Write) -> Range<Int> {
+        offsets[write.first + e] ..< offsets[write.first + e + 1]
+    }
+
+    /// Encodes every event into `bytes` (at least ``byteCount`` of them), at ``offsets``,
+    /// and keeps them as ``records``: all but the assigned fields and the hash.
+    ///
+    /// Cost: one pass over the events, a type tag computed per run of one type; no allocation
+    /// but to sort two or more metadata entries.
+    mutating func encodeRecords(into bytes: RecordBytes) {
+        var lastType = ""  // never a valid type
+        var typeTag = EventTypeTag(rawValue: 0)
+        for write in writes {
+            for (e, event) in write.events.enumerated() {
+                if event.type != lastType {
+                    lastType = event.type
+                    typeTag = EventTypeTag(lastType)
+                }
+                RecordEncoding.encode(event, stream: write.stream, typeTag: typeTag, format: format,
+                                      into: UnsafeMutableRawBufferPointer(rebasing: bytes.bytes[recordRange(e, of: write)]))
+            }
+        }
+        records = bytes
+    }
 
     /// The size of event `e` of `write`'s record.
     @inline(__always)

@@ -48,7 +48,8 @@ extension Writer {
     ) throws -> [AppendResult] {
         let cursors = try AppendCursors(layout: layout, transaction: transaction, intoRecentIDs: intoRecentIDs)
         let plan = try AppendPlan(append, in: transaction, layout: layout, optimistic: optimistic)
-        return try plan.write(append, to: transaction, through: cursors, layout: layout, chain: &chain, recordedAt: recordedAt)
+        return try plan.write(
+            append, to: transaction, through: cursors, layout: layout, chain: &chain, recordedAt: recordedAt, hasher: hasher(for: append))
     }
 
     /// Calls every hook with each record from `first` through `last`, in order.

@@ -144,6 +144,8 @@ final class Writer: @unchecked Sendable {
         guard first else { return }
         wakeup.signal()
         finished.wait()
+        // Every write has ended: no run of the hasher is in progress.
+        chainHasher?.close()
     }
 
     private func run() {
@@ -305,7 +307,8 @@ final class Writer: @unchecked Sendable {
                 continue
             }
             outcomes.append(.success(try plan.write(
-                append, to: transaction, through: cursors, layout: layout, chain: &chain, recordedAt: recordedAt)))
+                append, to: transaction, through: cursors, layout: layout, chain: &chain, recordedAt: recordedAt,
+                hasher: hasher(for: append))))
         }
         return outcomes
     }
@@ -317,6 +320,22 @@ final class Writer: @unchecked Sendable {
         case LedgerError.storage(let error): error.code == .mapFull
         default: false
         }
+    }
+
+    /// Memory for the records of large appends, reused between them.
+    let recordBytes = RecordBytesPool()
+
+    /// The thread hashing large appends ahead of the writing, started by the first of them.
+    /// Touched only by the thread holding the write side (and by ``close()`` after the last).
+    private var chainHasher: ChainHasher?
+
+    /// The hasher for `append`: `nil` when it is too small to gain from one.
+    func hasher(for append: EncodedAppend) -> ChainHasher? {
+        guard append.records != nil else { return nil }
+        if let chainHasher { return chainHasher }
+        let hasher = ChainHasher()
+        chainHasher = hasher
+        return hasher
     }
 
     /// Scratch space for the record a hook sees: a copy, so the hook's own writes cannot move
