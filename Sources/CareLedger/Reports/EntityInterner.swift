@@ -11,8 +11,8 @@ import Projections
 /// id's value (0 until set). A lookup hashes the bytes a word at a time, probes linearly, and
 /// on a matching tag and prefix is done for an id of at most 8 bytes — one cell touched, its
 /// value with it — and compares the rest in the arena for a longer one. It allocates nothing;
-/// inserting appends to the arena and doubles the table when it is half full (amortized,
-/// never per lookup). A cell's place (its *slot*) changes when the table grows: use a slot
+/// inserting appends to the arena and doubles the table when it is three quarters full
+/// (amortized, never per lookup). A cell's place (its *slot*) changes when the table grows: use a slot
 /// only until the next insert.
 struct EntityInterner: Sendable, Hashable {
     /// The ids' bytes, back to back.
@@ -65,7 +65,7 @@ struct EntityInterner: Sendable, Hashable {
         starts.append(UInt32(arena.count))
         cells[Self.wordsPerCell * cell] = key.prefix
         cells[Self.wordsPerCell * cell + 1] = UInt64(key.tag) << 32 | UInt64(index + 1)
-        guard count * 2 > cellCount else { return cell }
+        guard count &* 4 > cellCount &* 3 else { return cell }
         grow()
         return find(key, bytes)
     }
@@ -198,7 +198,7 @@ extension EntityInterner {
         let capacity = interner.cellCount
         guard interner.starts.first == 0, interner.starts.last.map(Int.init) == interner.arena.count,
               interner.cells.count % wordsPerCell == 0, capacity >= 16, capacity & (capacity - 1) == 0,
-              interner.count * 2 <= capacity
+              interner.count * 4 <= capacity * 3
         else {
             throw StateDecodingError(offset: reader.offset, reason: "inconsistent entity table")
         }
