@@ -37,6 +37,9 @@ struct ReportStateTests {
             }
         }
         #expect(interner.values() == (0 ..< ids.count).map { UInt64($0) * 3 + 1 })
+        // Only ids longer than 8 bytes are kept in the arena; every id reads back after growth.
+        #expect(interner.arena.count == ids.filter { $0.utf8.count > 8 }.reduce(0) { $0 + $1.utf8.count })
+        for number in [0, 1, 2, 3, 1_998, 2_999] { #expect(interner.id(number) == ids[number]) }
         var first = ids[0]
         first.withUTF8 { bytes in
             let slot = interner.slot(of: UnsafeRawBufferPointer(bytes))

@@ -5,19 +5,21 @@ import Projections
 /// one 64-bit value of facts per id beside it, so a fold that looks an id up finds its facts
 /// in the same cache line.
 ///
-/// An open-addressing hash table over a byte arena. Each id's bytes are appended once to one
-/// growing array; each table cell is three words: the id's first 8 bytes (zero-padded), the
-/// dense number plus one (0 = empty) beside a tag of 24 hash bits and the id's length, and the
-/// id's value (0 until set). A lookup hashes the bytes a word at a time, probes linearly, and
-/// on a matching tag and prefix is done for an id of at most 8 bytes — one cell touched, its
-/// value with it — and compares the rest in the arena for a longer one. It allocates nothing;
+/// An open-addressing hash table over a byte arena. Each table cell is three words: the id's
+/// first 8 bytes (zero-padded), the dense number plus one (0 = empty) beside a tag of 24 hash
+/// bits and the id's length, and the id's value (0 until set). An id of at most 8 bytes is
+/// whole in its cell; a longer one's bytes are also appended, once, to one growing array (the
+/// arena), where ``starts`` finds them by number. A lookup hashes the bytes a word at a time,
+/// probes linearly, and on a matching tag and prefix is done for an id of at most 8 bytes —
+/// one cell touched, its value with it — and compares the rest in the arena for a longer one. It allocates nothing;
 /// inserting appends to the arena and doubles the table when it is three quarters full
 /// (amortized, never per lookup). A cell's place (its *slot*) changes when the table grows: use a slot
 /// only until the next insert.
 struct EntityInterner: Sendable, Hashable {
-    /// The ids' bytes, back to back.
+    /// The bytes of the ids longer than 8 bytes, back to back.
     private(set) var arena: [UInt8] = []
-    /// Where each id starts in ``arena``; one more entry than there are ids.
+    /// Where each id's bytes start in ``arena`` (an id of at most 8 bytes has none there); one
+    /// more entry than there are ids.
     private(set) var starts: [UInt32] = [0]
     /// Three words per cell: the prefix; `number + 1` (low 32 bits) and the tag (high 32);
     /// the value.
@@ -29,15 +31,26 @@ struct EntityInterner: Sendable, Hashable {
 
     private var cellCount: Int { cells.count / Self.wordsPerCell }
 
-    /// The bytes of the id numbered `index`.
-    func withBytes<R>(of index: Int, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+    /// The bytes of the id in `slot`: from the cell for an id of at most 8 bytes, else from
+    /// the arena.
+    private func withBytes<R>(atSlot slot: Int, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        let length = Int(cells[Self.wordsPerCell &* slot &+ 1] >> 32 & 0xFF)
+        if length <= 8 {
+            let prefix = cells[Self.wordsPerCell &* slot].littleEndian
+            return try withUnsafeBytes(of: prefix) { try body(UnsafeRawBufferPointer(rebasing: $0[0 ..< length])) }
+        }
+        let index = number(atSlot: slot)
         let range = Int(starts[index]) ..< Int(starts[index + 1])
         return try arena.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[range])) }
     }
 
-    /// The id numbered `index`, as a string (allocates; for reports, not for folds).
+    /// The id numbered `index`, as a string (allocates, and looks through every cell: for
+    /// tests and diagnostics, not for folds).
     func id(_ index: Int) -> String {
-        withBytes(of: index) { String(decoding: $0, as: UTF8.self) }
+        for cell in 0 ..< cellCount where cells[Self.wordsPerCell * cell + 1] != 0 && number(atSlot: cell) == index {
+            return withBytes(atSlot: cell) { String(decoding: $0, as: UTF8.self) }
+        }
+        preconditionFailure("no id numbered \(index)")
     }
 
     /// The number of `bytes`, interning them when they are new.
@@ -61,7 +74,7 @@ struct EntityInterner: Sendable, Hashable {
 
     private mutating func insert(_ key: Key, _ bytes: UnsafeRawBufferPointer, at cell: Int) -> Int {
         let index = count
-        arena.append(contentsOf: bytes)
+        if bytes.count > 8 { arena.append(contentsOf: bytes) }
         starts.append(UInt32(arena.count))
         cells[Self.wordsPerCell * cell] = key.prefix
         cells[Self.wordsPerCell * cell + 1] = UInt64(key.tag) << 32 | UInt64(index + 1)
@@ -128,18 +141,20 @@ struct EntityInterner: Sendable, Hashable {
         }
     }
 
+    /// Whether the id numbered `index`, longer than 8 bytes, is `bytes`.
     private func equals(_ index: Int, _ bytes: UnsafeRawBufferPointer) -> Bool {
-        withBytes(of: index) { $0.elementsEqual(bytes) }
+        let range = Int(starts[index]) ..< Int(starts[index + 1])
+        return arena.withUnsafeBytes { UnsafeRawBufferPointer(rebasing: $0[range]).elementsEqual(bytes) }
     }
 
     /// Doubles the table and moves every cell to its place in the new one (the tag's hash
-    /// bits are not the whole hash, so each id is hashed again from the arena).
+    /// bits are not the whole hash, so each id is hashed again, from its cell or the arena).
     private mutating func grow() {
         let capacity = cellCount * 2
         var newCells = [UInt64](repeating: 0, count: Self.wordsPerCell * capacity)
         let mask = capacity - 1
         for old in 0 ..< cellCount where cells[Self.wordsPerCell * old + 1] != 0 {
-            let key = withBytes(of: number(atSlot: old)) { Key($0) }
+            let key = withBytes(atSlot: old) { Key($0) }
             var cell = Int(truncatingIfNeeded: key.hash) & mask
             while newCells[Self.wordsPerCell * cell + 1] != 0 { cell = (cell + 1) & mask }
             for word in 0 ..< Self.wordsPerCell { newCells[Self.wordsPerCell * cell + word] = cells[Self.wordsPerCell * old + word] }
@@ -197,6 +212,7 @@ extension EntityInterner {
         interner.cells = try reader.readFlat()
         let capacity = interner.cellCount
         guard interner.starts.first == 0, interner.starts.last.map(Int.init) == interner.arena.count,
+              zip(interner.starts, interner.starts.dropFirst()).allSatisfy({ $0 <= $1 }),
               interner.cells.count % wordsPerCell == 0, capacity >= 16, capacity & (capacity - 1) == 0,
               interner.count * 4 <= capacity * 3
         else {

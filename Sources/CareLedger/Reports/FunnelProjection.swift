@@ -19,8 +19,9 @@ public struct FunnelProjection: Projection {
 
     /// `funnel`.
     public var name: String { "funnel" }
-    /// The fold's version: 2 (states of version 1 kept a column per fact).
-    public var version: UInt32 { 2 }
+    /// The fold's version: 3 (states of version 2 kept every id's bytes in their tables'
+    /// arenas, version 1 a column per fact).
+    public var version: UInt32 { 3 }
     /// `ProblemReported` and `IdeaAdvanced`.
     public var eventTypes: [String] { [CareEventType.problemReported.name, CareEventType.ideaAdvanced.name] }
 

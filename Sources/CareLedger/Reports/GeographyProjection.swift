@@ -20,8 +20,9 @@ public struct GeographyProjection: Projection {
 
     /// `geography`.
     public var name: String { "geography" }
-    /// The fold's version: 2 (states of version 1 kept a column per fact).
-    public var version: UInt32 { 2 }
+    /// The fold's version: 3 (states of version 2 kept every id's bytes in their tables'
+    /// arenas, version 1 a column per fact).
+    public var version: UInt32 { 3 }
     /// The four types the report reads.
     public var eventTypes: [String] {
         [CareEventType.organisationJoined, .personRegistered, .problemReported, .courseCompleted].map(\.name)

@@ -28,8 +28,9 @@ public struct KPIProjection: Projection {
 
     /// `kpi`.
     public var name: String { "kpi" }
-    /// The fold's version: 2 (states of version 1 kept a column per fact).
-    public var version: UInt32 { 2 }
+    /// The fold's version: 3 (states of version 2 kept every id's bytes in their tables'
+    /// arenas, version 1 a column per fact).
+    public var version: UInt32 { 3 }
     /// The six types the indicators count.
     public var eventTypes: [String] {
         [CareEventType.personRegistered, .problemReported, .ideaAdvanced, .solutionPresented, .courseCompleted, .partnershipFormed].map(\.name)
