@@ -66,4 +66,34 @@ struct HashAheadTests {
             #expect(try ledger.verify().isIntact)
         }
     }
+
+    @Test("concurrent large appends share commits and the hasher, each chained in its turn",
+          arguments: [Durability.full, .deferred])
+    func concurrentLargeAppends(durability: Durability) async throws {
+        try await TemporaryStore.with { store in
+            let ledger = try store.open { $0.durability = durability }
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for task in 0 ..< 8 {
+                    group.addTask {
+                        for round in 0 ..< 3 {
+                            // Sizes around the hasher's threshold: some appends go through it.
+                            let count = 40 + 30 * round + task
+                            let events = (0 ..< count).map { NewEvent.sample("t\(task)-r\(round)-\($0)") }
+                            try await ledger.append(events, to: "s\(task)")
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            let expected = (0 ..< 8).reduce(0) { total, task in total + (0 ..< 3).reduce(0) { $0 + 40 + 30 * $1 + task } }
+            #expect(try ledger.head == UInt64(expected))
+            for task in 0 ..< 8 {
+                let ids = try await ledger.events(in: "s\(task)").collect().map(\.id)
+                let expectedIDs = (0 ..< 3).flatMap { round in (0 ..< 40 + 30 * round + task).map { "t\(task)-r\(round)-\($0)" } }
+                #expect(ids == expectedIDs)
+            }
+            let report = try ledger.verify()
+            #expect(report.isIntact, "\(report)")
+        }
+    }
 }
