@@ -11,10 +11,10 @@ import Projections
 /// whole in its cell; a longer one's bytes are also appended, once, to one growing array (the
 /// arena), where ``starts`` finds them by number. A lookup hashes the bytes a word at a time,
 /// probes linearly, and on a matching tag and prefix is done for an id of at most 8 bytes —
-/// one cell touched, its value with it — and compares the rest in the arena for a longer one. It allocates nothing;
-/// inserting appends to the arena and doubles the table when it is three quarters full
-/// (amortized, never per lookup). A cell's place (its *slot*) changes when the table grows: use a slot
-/// only until the next insert.
+/// one cell touched, its value with it — and compares the rest in the arena for a longer one.
+/// It allocates nothing; inserting appends to the arena and doubles the table when it is three
+/// quarters full (amortized, never per lookup). A cell's place (its *slot*) changes when the
+/// table grows: use a slot only until the next insert.
 struct EntityInterner: Sendable, Hashable {
     /// The bytes of the ids longer than 8 bytes, back to back.
     private(set) var arena: [UInt8] = []
