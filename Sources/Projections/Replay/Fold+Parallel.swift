@@ -10,7 +10,9 @@ extension Fold {
     /// at a position already committed, so every group sees the same records.
     ///
     /// Two passes read the store twice, but each is shorter than one pass feeding every slot:
-    /// the fold, not the read, dominates once several projections consume each record.
+    /// the fold, not the read, dominates once several projections consume each record. The
+    /// passes are kept within ``ScanPacer/window`` positions of each other, so that the pages
+    /// of the memory map one brings in are still mapped when the other reaches them.
     ///
     /// - Parameter snapshot: called (from the group's thread) after the record at every
     ///   multiple of a slot's snapshot interval when `snapshots` is true, with the group's slots.
@@ -26,11 +28,13 @@ extension Fold {
             }
         }
         let outcomes = Mutex<[Result<UInt64, any Error>?]>(Array(repeating: nil, count: groups.count))
+        let pacer = ScanPacer(passes: groups.count)
         DispatchQueue.concurrentPerform(iterations: groups.count) { index in
             let group = groups[index]
+            defer { pacer.finish(index) }
             let outcome = Result {
                 try ledger.read { scope in
-                    try Fold.run(group, in: scope, range: range, snapshots: snapshots) { snapshot($0, group) }
+                    try Fold.run(group, in: scope, range: range, snapshots: snapshots, pacer: (pacer, index)) { snapshot($0, group) }
                 }
             }
             outcomes.withLock { $0[index] = outcome }

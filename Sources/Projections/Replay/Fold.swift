@@ -22,7 +22,7 @@ enum Fold {
     @discardableResult
     static func run(
         _ slots: [ProjectionSlot], in scope: ReadScope, range: FoldRange,
-        snapshots: Bool = false, snapshot: (UInt64) -> Void = { _ in }
+        snapshots: Bool = false, pacer: (ScanPacer, lane: Int)? = nil, snapshot: (UInt64) -> Void = { _ in }
     ) throws -> UInt64 {
         let active = slots.filter { $0.failure == nil }
         guard !active.isEmpty else { return range.from &- 1 }
@@ -77,6 +77,7 @@ enum Fold {
                         nextSnapshot = snapshotPoint(atOrAfter: position + 1)
                     }
                 }
+                if let pacer, let last = group.last { pacer.0.advance(pacer.lane, to: last.position) }
                 return true
             }
         }
