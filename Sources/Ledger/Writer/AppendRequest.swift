@@ -106,15 +106,10 @@ struct EncodedAppend: Sendable {
     /// Cost: one pass over the events, a type tag computed per run of one type; no allocation
     /// but to sort two or more metadata entries.
     mutating func encodeRecords(into bytes: RecordBytes) {
-        var lastType = ""  // never a valid type
-        var typeTag = EventTypeTag(rawValue: 0)
+        var tags = EventTypeTagRuns()
         for write in writes {
             for (e, event) in write.events.enumerated() {
-                if event.type != lastType {
-                    lastType = event.type
-                    typeTag = EventTypeTag(lastType)
-                }
-                RecordEncoding.encode(event, stream: write.stream, typeTag: typeTag, format: format,
+                RecordEncoding.encode(event, stream: write.stream, typeTag: tags.tag(of: event.type), format: format,
                                       into: UnsafeMutableRawBufferPointer(rebasing: bytes.bytes[recordRange(e, of: write)]))
             }
         }

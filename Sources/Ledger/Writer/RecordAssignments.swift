@@ -55,9 +55,7 @@ struct RecordAssignments: Sendable {
         // The last position assigned per stream, for streams appearing in several entries.
         var assignedLast: [[UInt8]: UInt64] = [:]
         var head = head
-        // Events of one entry are often of one type: its tag is computed once per run.
-        var lastType = ""  // never a valid type
-        var typeTag = EventTypeTag(rawValue: 0)
+        var tags = EventTypeTagRuns()
         for (w, (write, stream)) in zip(append.writes, plan.streams).enumerated() {
             var version = stream.version
             var positions = [UInt64](repeating: 0, count: write.events.count)
@@ -71,12 +69,8 @@ struct RecordAssignments: Sendable {
                 } else {
                     head += 1
                     version += 1
-                    if write.events[e].type != lastType {
-                        lastType = write.events[e].type
-                        typeTag = EventTypeTag(lastType)
-                    }
                     records.append(Record(
-                        write: w, event: e, typeTag: typeTag, range: append.recordRange(e, of: write), position: head, version: version,
+                        write: w, event: e, typeTag: tags.tag(of: write.events[e].type), range: append.recordRange(e, of: write), position: head, version: version,
                         previous: previous))
                     previous = head
                     positions[e] = head
