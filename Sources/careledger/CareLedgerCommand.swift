@@ -14,7 +14,7 @@ struct CareLedgerCommand: AsyncParsableCommand {
         version: "0.2.0",
         subcommands: [
             ImportCommand.self, ExportCommand.self, ReportCommand.self, ExplainCommand.self, DiffCommand.self,
-            ReplayCommand.self, Verify.self, Stats.self, GenerateCommand.self, DemoCommand.self,
+            ReplayCommand.self, Verify.self, Stats.self, CopyCommand.self, GenerateCommand.self, DemoCommand.self,
         ]
     )
 }

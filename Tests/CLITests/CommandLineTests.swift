@@ -14,7 +14,7 @@ struct CommandLineTests {
     func help() throws {
         let root = try run(["--help"])
         #expect(root.status == 0)
-        for command in ["import", "export", "report", "explain", "diff", "replay", "verify", "stats", "generate", "demo"] {
+        for command in ["import", "export", "report", "explain", "diff", "replay", "verify", "stats", "copy", "generate", "demo"] {
             #expect(root.output.contains("  \(command) "), "\(command) in --help")
         }
         let report = try run(["report", "--help"])
@@ -136,6 +136,41 @@ struct CommandLineTests {
             let result = try run(["verify", "--store", store])
             expectCleanFailure(result, status: 2)
             #expect(result.errors.contains("first bad position"))
+        }
+    }
+
+    @Test("copy writes a verified, compacted copy whose reports and read models equal the store's; an occupied destination is refused")
+    func copy() throws {
+        try withTemporaryDirectory { root in
+            let store = root + "/store"
+            #expect(try run(["import", Self.fixture + "/history.jsonl", "--store", store]).status == 0)
+            let copy = root + "/backup"
+            let copied = try run(["copy", "--store", store, "--to", copy, "--format", "json"])
+            #expect(copied.status == 0, "\(copied.errors)")
+            let figures = try JSONValue(parsing: copied.output)
+            #expect(figures["head"] == .integer(3000))
+            #expect(figures["intact"] == .bool(true))
+            #expect(figures["compacted"] == .bool(true))
+            let verified = try JSONValue(parsing: try run(["verify", "--store", store, "--format", "json"]).output)
+            #expect(figures["headHash"] == verified["headHash"])
+            for report in ["kpi", "funnel", "geography"] {
+                for point in Self.points {
+                    let original = try run(["report", report, "--store", store, "--format", "json"] + point.arguments)
+                    let fromCopy = try run(["report", report, "--store", copy, "--format", "json"] + point.arguments)
+                    #expect(fromCopy.status == 0 && fromCopy.output == original.output, "\(report) as of \(point.name)")
+                }
+            }
+            // The read models came along, at the same checkpoints: nothing to catch up.
+            let stats = try JSONValue(parsing: try run(["stats", "--store", copy, "--format", "json"]).output)
+            #expect(stats["projections"] == (try JSONValue(parsing: try run(["stats", "--store", store, "--format", "json"]).output))["projections"])
+
+            let again = try run(["copy", "--store", store, "--to", copy])
+            expectCleanFailure(again)
+            #expect(again.errors.contains(copy) && again.errors.contains("must be empty"))
+            let pageForPage = try run(["copy", "--store", store, "--to", root + "/plain", "--no-compact", "--format", "json"])
+            #expect(pageForPage.status == 0, "\(pageForPage.errors)")
+            #expect(try JSONValue(parsing: pageForPage.output)["compacted"] == .bool(false))
+            expectCleanFailure(try run(["copy", "--store", root + "/missing", "--to", root + "/elsewhere"]))
         }
     }
 

@@ -152,10 +152,16 @@ final class LMDBEnvironment: @unchecked Sendable {
             guard rc == MDB_MAP_RESIZED else {
                 throw StorageError(.init(rawValue: rc), operation: "mdb_txn_begin")
             }
-            try gate.withExclusiveAccess { () throws(StorageError) in
-                try lmdb("mdb_env_set_mapsize(adopt)") { mdb_env_set_mapsize(handle, 0) }
-                residency.forget()
-            }
+            try adoptGrownMap()
+        }
+    }
+
+    /// Takes on the map size another process grew the store to (`MDB_MAP_RESIZED`), while no
+    /// transaction of this process is open.
+    func adoptGrownMap() throws(StorageError) {
+        try gate.withExclusiveAccess { () throws(StorageError) in
+            try lmdb("mdb_env_set_mapsize(adopt)") { mdb_env_set_mapsize(handle, 0) }
+            residency.forget()
         }
     }
 

@@ -77,6 +77,8 @@ public struct StorageError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let readOnlyFileSystem = Code(rawValue: EROFS)
         /// Resource temporarily unavailable, e.g. a lock is held (`EAGAIN`).
         public static let wouldBlock = Code(rawValue: EAGAIN)
+        /// A file or a non-empty directory is in the way (`EEXIST`).
+        public static let fileExists = Code(rawValue: EEXIST)
 
         /// What the code means, in words.
         public var description: String {
@@ -108,6 +110,7 @@ public struct StorageError: Error, Sendable, Hashable, CustomStringConvertible {
             case .noSpace: "no space left on device"
             case .readOnlyFileSystem: "read-only file system"
             case .wouldBlock: "resource temporarily unavailable"
+            case .fileExists: "file exists"
             default: "code \(rawValue)"
             }
         }
