@@ -37,8 +37,13 @@ struct ReportStateTests {
             }
         }
         #expect(interner.values() == (0 ..< ids.count).map { UInt64($0) * 3 + 1 })
-        // Only ids longer than 8 bytes are kept in the arena; every id reads back after growth.
-        #expect(interner.arena.count == ids.filter { $0.utf8.count > 8 }.reduce(0) { $0 + $1.utf8.count })
+        var visited: [UInt64] = []
+        interner.forEachValue { visited.append($0) }
+        #expect(visited.sorted() == interner.values())
+        #expect(interner.countValues { $0 % 2 == 0 } == ids.indices.count { ($0 * 3 + 1) % 2 == 0 })
+        // Only ids longer than 8 bytes are kept in the arena, each after its 4-byte length;
+        // every id reads back after growth.
+        #expect(interner.arena.count == ids.filter { $0.utf8.count > 8 }.reduce(0) { $0 + 4 + $1.utf8.count })
         for number in [0, 1, 2, 3, 1_998, 2_999] { #expect(interner.id(number) == ids[number]) }
         var first = ids[0]
         first.withUTF8 { bytes in
@@ -59,6 +64,146 @@ struct ReportStateTests {
         #expect(ids.map { interner.index(of: $0) } == Array(ids.indices))
         #expect(interner.index(of: "abcdefgh3") == nil)
         #expect(interner.index(of: "abcdefg") == nil)
+    }
+
+    @Test func anInconsistentEntityTableIsRefusedWhenDecoded() throws {
+        var interner = EntityInterner()
+        for id in ["p1", "p2", "a-longer-id-than-eight-bytes", "another-long-identifier"] {
+            var id = id
+            _ = id.withUTF8 { interner.intern(UnsafeRawBufferPointer($0)) }
+        }
+        var writer = ByteWriter()
+        interner.encode(to: &writer)
+        func decode(_ bytes: [UInt8]) throws -> EntityInterner {
+            try bytes.withUnsafeBytes { raw in
+                var reader = ByteReader(raw)
+                return try EntityInterner.decode(from: &reader)
+            }
+        }
+        #expect(try decode(writer.bytes) == interner)
+        #expect(try decode(writer.bytes).index(of: "another-long-identifier") == 3)
+
+        // The blocks: the arena (length, bytes), then the cells (length, 3 words per cell).
+        let arena: [UInt8] = try writer.bytes.withUnsafeBytes { raw in
+            var reader = ByteReader(raw)
+            return try reader.readFlat()
+        }
+        let cells: [UInt64] = try writer.bytes.withUnsafeBytes { raw in
+            var reader = ByteReader(raw)
+            _ = try reader.readFlat(UInt8.self)
+            return try reader.readFlat()
+        }
+        func encoded(_ arena: [UInt8], _ cells: [UInt64]) -> [UInt8] {
+            var writer = ByteWriter()
+            writer.writeFlat(arena)
+            writer.writeFlat(cells)
+            return writer.bytes
+        }
+        #expect(try decode(encoded(arena, cells)) == interner)
+        let used = stride(from: 0, to: cells.count, by: 3).filter { cells[$0 + 1] != 0 }
+        let long = try #require(used.first { cells[$0 + 1] >> 32 & 0xFF > 8 })
+        let short = try #require(used.first { cells[$0 + 1] >> 32 & 0xFF <= 8 })
+        // A long id's bytes past the end of the arena.
+        var broken = cells
+        broken[long] = UInt64(arena.count - 2)
+        #expect(throws: StateDecodingError.self) { try decode(encoded(arena, broken)) }
+        // Two cells with one number.
+        broken = cells
+        broken[short + 1] = broken[short + 1] & ~0xFFFF_FFFF | (cells[long + 1] & 0xFFFF_FFFF)
+        #expect(throws: StateDecodingError.self) { try decode(encoded(arena, broken)) }
+        // A number beyond the count.
+        broken = cells
+        broken[short + 1] = broken[short + 1] & ~0xFFFF_FFFF | 99
+        #expect(throws: StateDecodingError.self) { try decode(encoded(arena, broken)) }
+        // A table whose size is not a power of two.
+        #expect(throws: StateDecodingError.self) { try decode(encoded(arena, cells + [0, 0, 0])) }
+    }
+
+    @Test func compactTableKeepsEachIdsValueAcrossGrowthAndTellsIdsApart() throws {
+        var set = EntitySet()
+        let ids = (0 ..< 3_000).map { $0 % 2 == 0 ? "p\($0)" : "a-longer-id-than-eight-bytes-\($0)" }
+            + ["", "a", "aa", "ab", "ba", "abcdefgh", "abcdefgh1", "abcdefgh2", "abcdefgh:abcdefgh", "abcdefgh:abcdefgi"]
+        func value(_ index: Int) -> UInt64 { UInt64(index) &* 0x0000_9E37_79B9_7F4B & EntitySet.maximumValue }
+        for (index, id) in ids.enumerated() {
+            var id = id
+            id.withUTF8 { bytes in
+                let slot = set.slot(of: UnsafeRawBufferPointer(bytes))
+                #expect(set[valueAt: slot] == 0)
+                set[valueAt: slot] = value(index)
+            }
+        }
+        #expect(set.count == ids.count)
+        for (index, id) in ids.enumerated() {
+            let slot = try #require(set.existingSlot(of: id), "\(id)")
+            #expect(set[valueAt: slot] == value(index), "\(id)")
+        }
+        #expect(set.existingSlot(of: "abcdefgh3") == nil)
+        #expect(set.existingSlot(of: "abcdefg") == nil)
+        #expect(set.existingSlot(of: "p1") == nil)
+        // The widest value a compact cell keeps leaves its tag intact.
+        let widest = try #require(set.existingSlot(of: "abcdefgh1"))
+        set[valueAt: widest] = EntitySet.maximumValue
+        #expect(set[valueAt: try #require(set.existingSlot(of: "abcdefgh1"))] == EntitySet.maximumValue)
+        #expect(set.existingSlot(of: "abcdefgh2").map { set[valueAt: $0] } == value(ids.firstIndex(of: "abcdefgh2")!))
+        var total = 0
+        set.forEachValue { _ in total += 1 }
+        #expect(total == ids.count)
+
+        var writer = ByteWriter()
+        set.encode(to: &writer)
+        let decoded = try writer.bytes.withUnsafeBytes { raw in
+            var reader = ByteReader(raw)
+            return try EntitySet.decode(from: &reader)
+        }
+        #expect(decoded == set)
+        // A used cell without the compact layout's tag bit is refused.
+        var cells: [UInt64] = try writer.bytes.withUnsafeBytes { raw in
+            var reader = ByteReader(raw)
+            _ = try reader.readFlat(UInt8.self)
+            return try reader.readFlat()
+        }
+        let used = try #require(stride(from: 1, to: cells.count, by: 2).first { cells[$0] != 0 })
+        cells[used] &= ~(1 << 63)
+        var broken = ByteWriter()
+        broken.writeFlat(set.arena)
+        broken.writeFlat(cells)
+        #expect(throws: StateDecodingError.self) {
+            try broken.bytes.withUnsafeBytes { raw in
+                var reader = ByteReader(raw)
+                return try EntitySet.decode(from: &reader)
+            }
+        }
+    }
+
+    @Test func stageTimesGrowByChunksAndEncodeAsOneFlatBlock() throws {
+        var times = StageTimes()
+        let rows = StageTimes.rowsPerChunk * 2 + 5
+        for row in 0 ..< rows {
+            times.appendRow()
+            if row % 3 == 0 { times[row, row % StageTimes.rowWords] = Int64(row) * 1_000 }
+        }
+        #expect(times.rows == rows)
+        var flat = [Int64](repeating: ChallengeProgress.noTime, count: rows * StageTimes.rowWords)
+        for row in stride(from: 0, to: rows, by: 3) { flat[row * StageTimes.rowWords + row % StageTimes.rowWords] = Int64(row) * 1_000 }
+        for row in [0, 1, 3, StageTimes.rowsPerChunk - 1, StageTimes.rowsPerChunk, rows - 1] {
+            for word in 0 ..< StageTimes.rowWords { #expect(times[row, word] == flat[row * StageTimes.rowWords + word]) }
+        }
+        var writer = ByteWriter()
+        times.encode(to: &writer)
+        var expected = ByteWriter()
+        expected.writeFlat(flat)
+        #expect(writer.bytes == expected.bytes)
+        let decoded = try writer.bytes.withUnsafeBytes { raw in
+            var reader = ByteReader(raw)
+            return try StageTimes.decode(from: &reader, rows: rows)
+        }
+        #expect(decoded == times)
+        #expect(throws: StateDecodingError.self) {
+            try writer.bytes.withUnsafeBytes { raw in
+                var reader = ByteReader(raw)
+                return try StageTimes.decode(from: &reader, rows: rows + 1)
+            }
+        }
     }
 
     /// Every report's state survives encode → decode exactly, with no bytes left over (the

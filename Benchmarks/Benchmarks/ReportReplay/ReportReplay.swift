@@ -21,6 +21,7 @@ import RawLMDB
 /// | `Reports: raw LMDB cursor touching every byte (C)` | the baseline (`RAW_LMDB_SCAN_TOUCH`) |
 /// | `Reports: all 3, 2 threads` / `1 thread` | `replayAll()` of the three reports, `Configuration.threads` 2 / 1 |
 /// | `Reports: all 3, 2 threads, mapping unbounded (context)` | the same with the ledger's `scanResidentBudget` out of reach: what bounding the mapped store costs |
+/// | `Reports: raw LMDB cursor touching every byte (C), compacted copy` / `Reports: all 3, 2 threads, compacted copy` | the scan and the replay on the store's compacted copy (`Ledger.copy(to:compacting:)`), whose log lies in the file in order; the replay's ratio is to this scan |
 /// | `Reports: <report> alone` | `replayAll()` of one report, 1 thread |
 /// | `Summary: reports beside raw LMDB` | prints each replay's median rate as a ratio of the scan's, and writes it to `Benchmarks/.results/report-replay-summary.md`; measures the guarded figures ``replayPerMille`` and ``allocationsPerMillionEvents`` |
 ///
@@ -39,7 +40,7 @@ let benchmarks: @Sendable () -> Void = {
             .wallClock: .init(relative: [.p50: 25]),
             .mallocCountTotal: .init(absolute: [.p50: ReportStore.events > 1_000_000 ? 5_000 : 2_000]),
         ])
-    registerScan()
+    for scan in ReportScan.all { registerScan(scan) }
     for replay in ReportReplay.all { registerReplay(replay) }
     registerSummary()
 }
@@ -55,12 +56,20 @@ struct ReportReplay {
     /// Whether the ledger's `scanResidentBudget` is set out of reach (context: what the bound
     /// on the mapped store costs, at the price of a resident set as large as the store).
     var unbounded = false
+    /// Whether it replays the store's compacted copy (``ReportStore/compactedPath``).
+    var compacted = false
+
+    /// The key of the scan of the same store: the ratio's denominator.
+    var scanKey: String { (compacted ? ReportScan.compacted : ReportScan.asAppended).key }
 
     static let all = [
         ReportReplay(key: "reports-all-2-threads", name: "Reports: all 3, 2 threads", reports: [.kpi, .funnel, .geography], threads: 2),
         ReportReplay(
             key: "reports-all-2-threads-unbounded", name: "Reports: all 3, 2 threads, mapping unbounded (context)",
             reports: [.kpi, .funnel, .geography], threads: 2, unbounded: true),
+        ReportReplay(
+            key: "reports-all-2-threads-compacted", name: "Reports: all 3, 2 threads, compacted copy",
+            reports: [.kpi, .funnel, .geography], threads: 2, compacted: true),
         ReportReplay(key: "reports-all-1-thread", name: "Reports: all 3, 1 thread", reports: [.kpi, .funnel, .geography], threads: 1),
         ReportReplay(key: "reports-kpi", name: "Reports: kpi alone", reports: [.kpi], threads: 1),
         ReportReplay(key: "reports-funnel", name: "Reports: funnel alone", reports: [.funnel], threads: 1),
@@ -68,11 +77,23 @@ struct ReportReplay {
     ]
 }
 
-/// `Reports: raw LMDB cursor touching every byte (C)`.
-func registerScan() {
+/// A C scan touching every byte of a store: the baseline of the replays of that store.
+struct ReportScan {
+    let key: String
+    let name: String
+    let compacted: Bool
+
+    static let asAppended = ReportScan(key: "reports-c-touch", name: "Reports: raw LMDB cursor touching every byte (C)", compacted: false)
+    static let compacted = ReportScan(
+        key: "reports-c-touch-compacted", name: "Reports: raw LMDB cursor touching every byte (C), compacted copy", compacted: true)
+    static let all = [asAppended, compacted]
+}
+
+/// `Reports: raw LMDB cursor touching every byte (C)`, of the store as appended or of its compacted copy.
+func registerScan(_ scan: ReportScan) {
     final class Reader { var handle: OpaquePointer? }
     let reader = Reader()
-    let rates = Rates(key: "reports-c-touch", name: "Reports: raw LMDB cursor touching every byte (C)", eventsPerIteration: ReportStore.events)
+    let rates = Rates(key: scan.key, name: scan.name, eventsPerIteration: ReportStore.events)
     Benchmark(rates.name) { benchmark in
         var result = raw_lmdb_scan_result()
         benchmark.startMeasurement()
@@ -85,9 +106,9 @@ func registerScan() {
         blackHole(result.checksum)
         rates.record(benchmark, events: Int(result.records), elapsed: elapsed)
     } setup: {
-        try await ReportStore.ensure()
+        try await ReportStore.ensure(compacted: scan.compacted)
         var error: Int32 = 0
-        reader.handle = raw_lmdb_reader_open(ReportStore.path, &error)
+        reader.handle = raw_lmdb_reader_open(ReportStore.path(compacted: scan.compacted), &error)
         guard reader.handle != nil else { throw BenchmarkFailure("raw_lmdb_reader_open: \(String(cString: raw_lmdb_strerror(error)))") }
     } teardown: {
         rates.save()
@@ -116,13 +137,13 @@ func registerReplay(_ replay: ReportReplay) {
         rates.record(benchmark, events: Int(result.events), elapsed: elapsed)
         if rates.measures(benchmark) { rates.record("mallocs", Double(allocated)) }
     } setup: {
-        try await ReportStore.ensure()
+        try await ReportStore.ensure(compacted: replay.compacted)
         var configuration = ReportStore.configuration()
         configuration.engine.threads = replay.threads
         if replay.unbounded { configuration.ledger.scanResidentBudget = 1 << 40 }
         // The store registers the three reports with its own engine; the benchmark's engine
         // over the same ledger holds only the chosen ones.
-        let store = try await CareStore(path: ReportStore.path, configuration: configuration)
+        let store = try await CareStore(path: ReportStore.path(compacted: replay.compacted), configuration: configuration)
         let engine = try await ProjectionEngine(ledger: store.ledger, configuration: configuration.engine)
         for report in replay.reports {
             switch report {
@@ -179,14 +200,18 @@ func registerSummary() {
         var lines = [
             "Report replay beside a raw LMDB scan touching every byte (C), \(ReportStore.events) CareWare events, medians of one run:",
             "",
-            "| benchmark | events/s (p50) | ratio to scan | allocations per replay |",
+            "| benchmark | events/s (p50) | ratio to the scan of the same store | allocations per replay |",
             "|---|---:|---:|---:|",
-            "| \(scan.name) | \(Int(scan.p50)) | 1.00 | – |",
         ]
+        for baseline in ReportScan.all {
+            guard let entry = entries[baseline.key] else { continue }
+            lines.append("| \(entry.name) | \(Int(entry.p50)) | 1.00 | – |")
+        }
         for replay in ReportReplay.all {
             guard let entry = entries[replay.key] else { continue }
             let mallocs = entry.extra("mallocs.p50").map { String(Int($0)) } ?? "–"
-            lines.append("| \(entry.name) | \(Int(entry.p50)) | \(String(format: "%.2f", entry.p50 / scan.p50)) | \(mallocs) |")
+            let ratio = entries[replay.scanKey].map { String(format: "%.2f", entry.p50 / $0.p50) } ?? "–"
+            lines.append("| \(entry.name) | \(Int(entry.p50)) | \(ratio) | \(mallocs) |")
         }
         if let headline = entries["reports-all-2-threads"] {
             let mallocs = headline.extra("mallocs.p50").map { String(format: "%.0f", $0 * 1_000_000 / Double(ReportStore.events)) } ?? "–"

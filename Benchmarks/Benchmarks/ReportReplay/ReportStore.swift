@@ -26,6 +26,8 @@ enum ReportStore {
         .appendingPathComponent(".stores")
         .appendingPathComponent("reports-\(events)-s\(seed)-v\(formatVersion)")
     static var path: String { directory.path }
+    /// The same store copied by `Ledger.copy(to:compacting: true)`: its log laid out in order.
+    static var compactedPath: String { directory.path + "-compacted" }
     private static var marker: URL { directory.appendingPathComponent("history.json") }
 
     /// A map large enough that generation never grows it.
@@ -37,6 +39,27 @@ enum ReportStore {
         configuration.ledger.maximumMapSize = max(configuration.ledger.maximumMapSize, mapSize)
         configuration.engine.logger.logLevel = .warning
         return configuration
+    }
+
+    /// Makes the compacted copy of the store (``compactedPath``) unless it exists: a copy is
+    /// renamed into place only when complete.
+    static func ensureCompacted() async throws {
+        try await ensure()
+        guard !FileManager.default.fileExists(atPath: compactedPath + "/data.mdb") else { return }
+        report("Copying the report store, compacted, to \(compactedPath) …")
+        let start = ContinuousClock.now
+        let ledger = try Ledger(path: path, configuration: configuration().ledger)
+        defer { ledger.close() }
+        let copy = try ledger.copy(to: compactedPath, compacting: true)
+        report("Copied \(copy.bytes) bytes in \(String(format: "%.1f", start.duration(to: .now).seconds)) s")
+    }
+
+    /// The store a benchmark reads: as appended, or its compacted copy.
+    static func path(compacted: Bool) -> String { compacted ? compactedPath : path }
+
+    /// Makes the store a benchmark reads.
+    static func ensure(compacted: Bool) async throws {
+        if compacted { try await ensureCompacted() } else { try await ensure() }
     }
 
     /// Makes the store unless a complete one exists.

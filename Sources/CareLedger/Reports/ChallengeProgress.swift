@@ -1,7 +1,7 @@
 import Ledger
 import Projections
 
-/// The challenges a report has seen, numbered densely, with how far each got: its furthest
+/// The challenges a report has seen, with how far each got: its furthest
 /// stage before any drop, whether it was dropped, and when it was reported and entered each
 /// stage (the times the funnel's median days need).
 ///
@@ -11,12 +11,13 @@ import Projections
 ///
 /// The times are kept only by a table made ``timed`` (the funnel's): a fold that needs only
 /// stages (the KPI's) saves the memory and the cache misses of writing them. What a fold
-/// reads of a challenge sits in the value of its ``EntityInterner`` cell, so a fold touches
+/// reads of a challenge sits in the value of its ``EntitySet`` cell, so a fold touches
 /// one cache line to find it and compare its stage: the furthest stage code (bits 0–6),
 /// dropped (bit 7), and, when timed, which times are set (bit 8 reported, bits 9–13 the
-/// entry into each stage from screening). The times themselves (6 words per challenge: the
-/// report, then the entry into each stage) are only written by the fold, the first time each
-/// is known, never read — so their cache misses do not stall it.
+/// entry into each stage from screening) and the challenge's row of times plus one (bits
+/// 16–47). The times themselves (``StageTimes``: 6 words per challenge, the report, then the
+/// entry into each stage) are only written by the fold, the first time each is known, never
+/// read — so their cache misses do not stall it.
 struct ChallengeProgress: Sendable, Hashable {
     /// A time not known: no such event was folded.
     static let noTime = Int64.min
@@ -26,14 +27,13 @@ struct ChallengeProgress: Sendable, Hashable {
     private static let droppedBit: UInt64 = 0x80
     private static let furthestBits: UInt64 = 0x7F
     private static let reportedBit: UInt64 = 1 << 8
-    /// Words per challenge in ``times``: the report time, then 5 entry times.
-    private static let rowWords = 1 + advancedStages
+    private static let rowShift: UInt64 = 16
 
     /// Whether the table keeps ``reported(_:)`` and ``entered(_:_:)``.
     private(set) var timed: Bool
-    private(set) var ids = EntityInterner()
-    /// ``rowWords`` times per challenge (empty unless ``timed``).
-    private var times: [Int64] = []
+    private(set) var ids = EntitySet()
+    /// The times of each challenge (empty unless ``timed``).
+    private var times = StageTimes()
 
     /// The number of challenges seen.
     var count: Int { ids.count }
@@ -41,26 +41,32 @@ struct ChallengeProgress: Sendable, Hashable {
     /// An empty table that keeps times when `timed`.
     init(timed: Bool) { self.timed = timed }
 
-    /// Each challenge's stage facts, by number (read with ``furthest(_:)`` and ``isDropped(_:)``).
-    func stages() -> [UInt64] { ids.values() }
+    /// The number of challenges whose stage facts satisfy `predicate` (read them with
+    /// ``furthest(_:)`` and ``isDropped(_:)``). O(challenges); allocates nothing.
+    func count(where predicate: (UInt64) throws -> Bool) rethrows -> Int { try ids.countValues(where: predicate) }
 
-    /// Hints the look-up of challenge `id` (see ``EntityInterner/prefetch(_:)``).
+    /// Calls `body` with each challenge's facts (see ``count(where:)``, ``reported(_:)``,
+    /// ``entered(_:_:)``), in no particular order. O(challenges); allocates nothing.
+    func forEachChallenge(_ body: (UInt64) throws -> Void) rethrows { try ids.forEachValue(body) }
+
+    /// Hints the look-up of challenge `id` (see ``EntityTable/prefetch(_:)``).
     @inline(__always)
     func prefetch(_ id: UnsafeRawBufferPointer) { ids.prefetch(id) }
 
-    /// The furthest stage code reached, from `facts` of ``stages()`` (0, `reported`, until an
+    /// The furthest stage code reached, from a challenge's `facts` (0, `reported`, until an
     /// advance), dropped excluded.
     static func furthest(_ facts: UInt64) -> UInt8 { UInt8(truncatingIfNeeded: facts & furthestBits) }
 
-    /// Whether the challenge of `facts` of ``stages()`` was dropped.
+    /// Whether the challenge of `facts` was dropped.
     static func isDropped(_ facts: UInt64) -> Bool { facts & droppedBit != 0 }
 
     /// The slot of the challenge `id`, giving a new one its row of times.
     @inline(__always)
     private mutating func slot(of id: UnsafeRawBufferPointer) -> Int {
         let slot = ids.slot(of: id)
-        if timed && ids.count &* Self.rowWords != times.count {
-            for _ in 0 ..< Self.rowWords { times.append(Self.noTime) }
+        if timed && ids.count != times.rows {
+            times.appendRow()
+            ids[valueAt: slot] = UInt64(times.rows) << Self.rowShift
         }
         return slot
     }
@@ -73,7 +79,7 @@ struct ChallengeProgress: Sendable, Hashable {
         let facts = ids[valueAt: slot]
         if facts & Self.reportedBit == 0 {
             ids[valueAt: slot] = facts | Self.reportedBit
-            times[ids.number(atSlot: slot) &* Self.rowWords] = time.rawValue
+            times[Self.row(facts), 0] = time.rawValue
         }
     }
 
@@ -90,24 +96,28 @@ struct ChallengeProgress: Sendable, Hashable {
             let enteredBit = Self.reportedBit << UInt64(stage)
             if timed && facts & enteredBit == 0 {
                 facts |= enteredBit
-                times[ids.number(atSlot: slot) &* Self.rowWords &+ Int(stage)] = time.rawValue
+                times[Self.row(facts), Int(stage)] = time.rawValue
             }
         }
         ids[valueAt: slot] = facts
     }
 
-    /// When the challenge numbered `index` entered `stage` (screening … implemented), or `nil`
+    /// The row of times of the challenge of `facts` (timed tables only).
+    @inline(__always)
+    private static func row(_ facts: UInt64) -> Int { Int(truncatingIfNeeded: facts >> rowShift & 0xFFFF_FFFF) &- 1 }
+
+    /// When the challenge of `facts` entered `stage` (screening … implemented), or `nil`
     /// (always `nil` unless ``timed``).
-    func entered(_ index: Int, _ stage: Stage) -> Int64? {
+    func entered(_ facts: UInt64, _ stage: Stage) -> Int64? {
         guard timed else { return nil }
-        let time = times[index * Self.rowWords + Int(stage.code)]
+        let time = times[Self.row(facts), Int(stage.code)]
         return time == Self.noTime ? nil : time
     }
 
-    /// When the challenge numbered `index` was reported, or `nil`.
-    func reported(_ index: Int) -> Int64? {
+    /// When the challenge of `facts` was reported, or `nil`.
+    func reported(_ facts: UInt64) -> Int64? {
         guard timed else { return nil }
-        let time = times[index * Self.rowWords]
+        let time = times[Self.row(facts), 0]
         return time == Self.noTime ? nil : time
     }
 
@@ -115,14 +125,20 @@ struct ChallengeProgress: Sendable, Hashable {
     func encode(to writer: inout ByteWriter) {
         writer.write(UInt8(timed ? 1 : 0))
         ids.encode(to: &writer)
-        writer.writeFlat(times)
+        times.encode(to: &writer)
     }
 
-    /// Reads what ``encode(to:)`` wrote.
+    /// Reads what ``encode(to:)`` wrote, checking that every challenge's row of times exists
+    /// (none in an untimed table).
     static func decode(from reader: inout ByteReader) throws -> ChallengeProgress {
         var progress = ChallengeProgress(timed: try reader.read(UInt8.self) == 1)
-        progress.ids = try EntityInterner.decode(from: &reader)
-        progress.times = try reader.readFlat(count: progress.timed ? progress.ids.count * rowWords : 0)
+        progress.ids = try EntitySet.decode(from: &reader)
+        let rows = progress.timed ? progress.ids.count : 0
+        progress.times = try StageTimes.decode(from: &reader, rows: rows)
+        let misplaced = progress.ids.countValues { facts in
+            progress.timed ? !(0 ..< rows).contains(row(facts)) : facts >> rowShift != 0
+        }
+        guard misplaced == 0 else { throw StateDecodingError(offset: reader.offset, reason: "challenge without its row of times") }
         return progress
     }
 }

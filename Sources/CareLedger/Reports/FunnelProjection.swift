@@ -19,9 +19,9 @@ public struct FunnelProjection: Projection {
 
     /// `funnel`.
     public var name: String { "funnel" }
-    /// The fold's version: 3 (states of version 2 kept every id's bytes in their tables'
-    /// arenas, version 1 a column per fact).
-    public var version: UInt32 { 3 }
+    /// The fold's version: 4 (states of version 3 kept an array of arena offsets beside each
+    /// id table, version 2 every id's bytes in the arenas, version 1 a column per fact).
+    public var version: UInt32 { 4 }
     /// `ProblemReported` and `IdeaAdvanced`.
     public var eventTypes: [String] { [CareEventType.problemReported.name, CareEventType.ideaAdvanced.name] }
 
@@ -64,23 +64,24 @@ public struct FunnelProjection: Projection {
     /// The report of `state`. O(challenges · log challenges), for the medians.
     public func report(_ state: State) -> FunnelReport {
         let challenges = state.challenges
-        let facts = challenges.stages()
         var stages: [FunnelStage] = []
         var previous: Int?
         for stage in Stage.progression {
-            let reached = facts.count { ChallengeProgress.furthest($0) >= stage.code }
+            let reached = challenges.count { ChallengeProgress.furthest($0) >= stage.code }
             let conversion = previous.flatMap { $0 > 0 ? Double(reached) / Double($0) : nil }
             var days: [Double] = []
             if stage != .reported {
-                for index in 0 ..< challenges.count {
-                    guard let reported = challenges.reported(index), let entered = challenges.entered(index, stage) else { continue }
+                days.reserveCapacity(reached)
+                challenges.forEachChallenge { facts in
+                    guard let reported = challenges.reported(facts), let entered = challenges.entered(facts, stage) else { return }
                     days.append(FunnelReport.days(from: reported, to: entered))
                 }
             }
-            stages.append(FunnelStage(stage: stage, reached: reached, conversion: conversion, medianDays: FunnelReport.median(days)))
+            let median = FunnelReport.median(sorting: &days)
+            stages.append(FunnelStage(stage: stage, reached: reached, conversion: conversion, medianDays: median))
             previous = reached
         }
-        let dropped = facts.count(where: ChallengeProgress.isDropped)
+        let dropped = challenges.count(where: ChallengeProgress.isDropped)
         return FunnelReport(stages: stages, dropped: dropped)
     }
 }

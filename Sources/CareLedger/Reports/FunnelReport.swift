@@ -26,10 +26,16 @@ public struct FunnelReport: Sendable, Hashable {
     /// The median of `values`: the middle value, or the mean of the two middle values for an
     /// even count; `nil` for none. O(n log n).
     public static func median(_ values: [Double]) -> Double? {
+        var values = values
+        return median(sorting: &values)
+    }
+
+    /// The median of `values`, sorting them in place (no copy). O(n log n).
+    static func median(sorting values: inout [Double]) -> Double? {
         guard !values.isEmpty else { return nil }
-        let sorted = values.sorted()
-        let middle = sorted.count / 2
-        return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+        values.sort()
+        let middle = values.count / 2
+        return values.count % 2 == 1 ? values[middle] : (values[middle - 1] + values[middle]) / 2
     }
 }
 

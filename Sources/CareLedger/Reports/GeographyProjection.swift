@@ -20,9 +20,9 @@ public struct GeographyProjection: Projection {
 
     /// `geography`.
     public var name: String { "geography" }
-    /// The fold's version: 3 (states of version 2 kept every id's bytes in their tables'
-    /// arenas, version 1 a column per fact).
-    public var version: UInt32 { 3 }
+    /// The fold's version: 4 (states of version 3 kept an array of arena offsets beside each
+    /// id table, version 2 every id's bytes in the arenas, version 1 a column per fact).
+    public var version: UInt32 { 4 }
     /// The four types the report reads.
     public var eventTypes: [String] {
         [CareEventType.organisationJoined, .personRegistered, .problemReported, .courseCompleted].map(\.name)
@@ -88,7 +88,8 @@ public struct GeographyProjection: Projection {
     public func decode(from reader: inout ByteReader) throws -> State {
         let organisations = try OrganisationDirectory.decode(from: &reader)
         let persons = try PersonDirectory.decode(from: &reader)
-        guard persons.rows().allSatisfy({ PersonDirectory.organisation($0).map { $0 < organisations.count } ?? true }) else {
+        let unknown = persons.count { PersonDirectory.organisation($0).map { $0 >= organisations.count } ?? false }
+        guard unknown == 0 else {
             throw StateDecodingError(offset: reader.offset, reason: "person names an unknown organisation")
         }
         return State(organisations: organisations, persons: persons)
@@ -109,8 +110,8 @@ public struct GeographyProjection: Projection {
             let kind = Int(OrganisationDirectory.kind(row))
             if kind < kinds { joined[country * kinds + kind] += 1 }
         }
-        for row in state.persons.rows() where PersonDirectory.isTrainedStaff(row) {
-            guard let organisation = PersonDirectory.organisation(row) else { continue }
+        state.persons.forEachRow { row in
+            guard PersonDirectory.isTrainedStaff(row), let organisation = PersonDirectory.organisation(row) else { return }
             let country = Int(OrganisationDirectory.country(organisations[organisation]))
             if country < countries { staff[country] += 1 }
         }

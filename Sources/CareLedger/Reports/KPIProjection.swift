@@ -28,9 +28,9 @@ public struct KPIProjection: Projection {
 
     /// `kpi`.
     public var name: String { "kpi" }
-    /// The fold's version: 3 (states of version 2 kept every id's bytes in their tables'
-    /// arenas, version 1 a column per fact).
-    public var version: UInt32 { 3 }
+    /// The fold's version: 4 (states of version 3 kept an array of arena offsets beside each
+    /// id table, version 2 every id's bytes in the arenas, version 1 a column per fact).
+    public var version: UInt32 { 4 }
     /// The six types the indicators count.
     public var eventTypes: [String] {
         [CareEventType.personRegistered, .problemReported, .ideaAdvanced, .solutionPresented, .courseCompleted, .partnershipFormed].map(\.name)
@@ -127,23 +127,22 @@ public struct KPIProjection: Projection {
 
     /// The report of `state`, computed as of `asOf`. O(entities).
     public func report(_ state: State, asOf: AsOf) -> KPIReport {
-        let stages = state.challenges.stages()
         let concept = Stage.concept.code
         let implemented = Stage.implemented.code
         func course(_ kind: CourseKind) -> Int { Int(state.courses[CourseKind.allCases.firstIndex(of: kind)!]) }
         func actual(_ indicator: KPIIndicator) -> Int {
             switch indicator {
             case .challengesReported: Int(state.challengesReported)
-            case .ideaDevelopmentCompleted: stages.count { ChallengeProgress.furthest($0) >= concept }
+            case .ideaDevelopmentCompleted: state.challenges.count { ChallengeProgress.furthest($0) >= concept }
             case .companyCourses: course(.company)
             case .staffCourses: course(.staff)
             case .newTechnologyCourses: course(.newTechnology)
             case .studentCourses: course(.student)
             case .companiesEngaged: state.organisations.rows().count(where: OrganisationDirectory.isEngaged)
             case .solutionsPresented: Int(state.solutionsPresented)
-            case .staffTrained: state.persons.rows().count(where: PersonDirectory.isTrainedStaff)
+            case .staffTrained: state.persons.count(where: PersonDirectory.isTrainedStaff)
             case .partnershipsFormed: Int(state.partnershipsFormed)
-            case .successfulProjects: stages.count { ChallengeProgress.furthest($0) == implemented }
+            case .successfulProjects: state.challenges.count { ChallengeProgress.furthest($0) == implemented }
             }
         }
         return KPIReport(asOf: asOf, indicators: KPIIndicator.allCases.map { KPIFigure(indicator: $0, actual: actual($0)) })

@@ -39,7 +39,7 @@ struct OrganisationDirectory: Sendable, Hashable {
     }
 
     /// Marks `id` as engaged.
-    /// Hints the look-up of organisation `id` (see ``EntityInterner/prefetch(_:)``).
+    /// Hints the look-up of organisation `id` (see ``EntityTable/prefetch(_:)``).
     @inline(__always)
     func prefetch(_ id: UnsafeRawBufferPointer) { ids.prefetch(id) }
 

@@ -1,13 +1,13 @@
 import Projections
 
-/// The persons a report has seen, numbered densely, with their role, their organisation (a
+/// The persons a report has seen, with their role, their organisation (a
 /// number of an ``OrganisationDirectory``) and whether they took part in any course.
 ///
-/// The facts of a person are packed in the value its ``EntityInterner`` cell keeps, so a fold
+/// The facts of a person are packed in the value its ``EntitySet`` cell keeps, so a fold
 /// that looks a person up finds them in the same cache line: organisation number + 1 (0 when
 /// unknown) in bits 0–31, role code + 1 (0 when unknown) in bits 32–39, "took part" in bit 40.
 ///
-/// A person gets a number the first time an event names them; role and organisation are
+/// A person is added the first time an event names them; role and organisation are
 /// unknown until their `PersonRegistered` is folded. Keeping "took part" and "role" apart
 /// makes the distinct count of trained staff independent of the order the two facts arrive in.
 struct PersonDirectory: Sendable, Hashable {
@@ -17,7 +17,7 @@ struct PersonDirectory: Sendable, Hashable {
     private static let roleBits: UInt64 = 0xFF << 32
     private static let organisationBits: UInt64 = 0xFFFF_FFFF
 
-    private(set) var ids = EntityInterner()
+    private(set) var ids = EntitySet()
 
     /// The number of persons seen.
     var count: Int { ids.count }
@@ -50,9 +50,7 @@ struct PersonDirectory: Sendable, Hashable {
         }
     }
 
-    /// Each person's packed facts, by number (read them with ``isTrainedStaff(_:)`` and
-    /// ``organisation(_:)``). O(persons).
-    /// Hints the look-up of person `id` (see ``EntityInterner/prefetch(_:)``).
+    /// Hints the look-up of person `id` (see ``EntityTable/prefetch(_:)``).
     @inline(__always)
     func prefetch(_ id: UnsafeRawBufferPointer) { ids.prefetch(id) }
 
@@ -65,7 +63,12 @@ struct PersonDirectory: Sendable, Hashable {
         for _ in 0 ..< (try payload.readCount()) { ids.prefetch(try payload.readIdentifier()) }
     }
 
-    func rows() -> [UInt64] { ids.values() }
+    /// Calls `body` with each person's packed facts, in no particular order. O(persons);
+    /// allocates nothing.
+    func forEachRow(_ body: (UInt64) throws -> Void) rethrows { try ids.forEachValue(body) }
+
+    /// The number of persons whose packed facts satisfy `predicate`. O(persons).
+    func count(where predicate: (UInt64) throws -> Bool) rethrows -> Int { try ids.countValues(where: predicate) }
 
     /// Whether the person of `row` is registered as staff and took part in a course.
     @inline(__always)
@@ -87,7 +90,7 @@ struct PersonDirectory: Sendable, Hashable {
     /// Reads what ``encode(to:)`` wrote.
     static func decode(from reader: inout ByteReader) throws -> PersonDirectory {
         var directory = PersonDirectory()
-        directory.ids = try EntityInterner.decode(from: &reader)
+        directory.ids = try EntitySet.decode(from: &reader)
         return directory
     }
 }
