@@ -175,6 +175,63 @@ struct ReportStateTests {
         }
     }
 
+    @Test func aChallengeWithoutItsRowOfTimesIsRefusedWhenDecoded() throws {
+        func state(timed: Bool, rowBits: UInt64?) throws -> [UInt8] {
+            var progress = ChallengeProgress(timed: timed)
+            for id in ["c1", "c2", "c3-with-a-long-id"] {
+                // A payload starting with the challenge id: its length in one byte, then its bytes.
+                let payload = [UInt8(id.utf8.count)] + Array(id.utf8)
+                try payload.withUnsafeBytes { raw in
+                    var reader = PayloadReader(raw)
+                    try progress.foldReported(&reader, at: Timestamp(secondsSinceEpoch: 1_700_000_000))
+                }
+            }
+            var writer = ByteWriter()
+            progress.encode(to: &writer)
+            guard let rowBits else { return writer.bytes }
+            // Rewrite one challenge's facts with other row bits, as a damaged snapshot would hold.
+            let set = progress.ids
+            var cells: [UInt64] = try writer.bytes.withUnsafeBytes { raw in
+                var reader = ByteReader(raw)
+                _ = try reader.read(UInt8.self)
+                _ = try reader.readFlat(UInt8.self)
+                return try reader.readFlat()
+            }
+            let used = try #require(stride(from: 1, to: cells.count, by: 2).first { cells[$0] != 0 })
+            cells[used] = cells[used] & ~(0xFFFF_FFFF << 16) | rowBits << 16
+            var damaged = ByteWriter()
+            damaged.write(UInt8(timed ? 1 : 0))
+            damaged.writeFlat(set.arena)
+            damaged.writeFlat(cells)
+            damaged.bytes += writer.bytes.suffix(from: writer.bytes.count - timesBytes(rows: timed ? 3 : 0))
+            return damaged.bytes
+        }
+        func timesBytes(rows: Int) -> Int {
+            var writer = ByteWriter()
+            var times = StageTimes()
+            for _ in 0 ..< rows { times.appendRow() }
+            times.encode(to: &writer)
+            return writer.bytes.count
+        }
+        func decode(_ bytes: [UInt8]) throws -> ChallengeProgress {
+            try bytes.withUnsafeBytes { raw in
+                var reader = ByteReader(raw)
+                return try ChallengeProgress.decode(from: &reader)
+            }
+        }
+        for timed in [true, false] {
+            let whole = try decode(try state(timed: timed, rowBits: nil))
+            #expect(whole.count == 3)
+            #expect(whole.timed == timed)
+        }
+        // Timed: rows 1 … 3 are stored as 1 … 3 (row + 1); 0 (no row) and 4 (past the end) are not rows.
+        #expect(throws: StateDecodingError.self) { try decode(try state(timed: true, rowBits: 0)) }
+        #expect(throws: StateDecodingError.self) { try decode(try state(timed: true, rowBits: 4)) }
+        #expect(try decode(try state(timed: true, rowBits: 3)).count == 3)
+        // Untimed: no row at all.
+        #expect(throws: StateDecodingError.self) { try decode(try state(timed: false, rowBits: 1)) }
+    }
+
     @Test func stageTimesGrowByChunksAndEncodeAsOneFlatBlock() throws {
         var times = StageTimes()
         let rows = StageTimes.rowsPerChunk * 2 + 5
