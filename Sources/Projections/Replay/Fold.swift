@@ -1,4 +1,4 @@
-public import Ledger
+import Ledger
 
 /// Which events a fold takes: a range of positions, and optionally only those that happened
 /// at or before a time (history arrives late, so this is a filter, not a prefix).
@@ -29,10 +29,23 @@ enum Fold {
         // The loop's per-slot data lives in local arrays, not in the slots: reading a class's
         // stored `var` costs a dynamic exclusivity check, which per event per slot would
         // dominate the fold.
+        // And in buffers, not arrays: an array captured by the closure below is retained and
+        // released around each element read, and a slice of one retains it too.
         let dispatch = TypeDispatch(active.map(\.tags))
-        let handles = active.map { Unmanaged.passUnretained($0) }
-        var positions = active.map(\.position)
-        var stopped = [Bool](repeating: false, count: active.count)
+        let consumers = UnsafeMutableBufferPointer<Int>.allocate(capacity: dispatch.consumers.count)
+        _ = consumers.initialize(from: dispatch.consumers)
+        let handles = UnsafeMutableBufferPointer<Unmanaged<ProjectionSlot>>.allocate(capacity: active.count)
+        _ = handles.initialize(from: active.map { Unmanaged.passUnretained($0) })
+        let positions = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: active.count)
+        _ = positions.initialize(from: active.map(\.position))
+        let stopped = UnsafeMutableBufferPointer<Bool>.allocate(capacity: active.count)
+        stopped.initialize(repeating: false)
+        defer {
+            consumers.deallocate()
+            handles.deallocate()
+            positions.deallocate()
+            stopped.deallocate()
+        }
         let intervals = snapshots ? active.map(\.snapshotInterval).filter { $0 > 0 } : []
         /// The first multiple of an interval at or after `position`.
         func snapshotPoint(atOrAfter position: UInt64) -> UInt64 {
@@ -46,22 +59,28 @@ enum Fold {
             }
         }
         // Each record's consumers, found once per record of a group and used by both passes.
-        var routes: [Range<Int>] = []
-        routes.reserveCapacity(16)
+        var routes = UnsafeMutableBufferPointer<Range<Int>>.allocate(capacity: 16)
+        defer { routes.deallocate() }
         let last = try withExtendedLifetime(active) {
             try scope.forEachRecordGroup(from: range.from, through: range.through) { group in
                 // Hints first, for the whole group, so that the look-ups' cache misses overlap.
-                routes.removeAll(keepingCapacity: true)
-                for record in group {
+                if group.count > routes.count {
+                    routes.deallocate()
+                    routes = .allocate(capacity: group.count)
+                }
+                for (offset, record) in group.enumerated() {
                     let route = record.occurredAt.rawValue <= cutoff ? dispatch.consumers(of: record.typeTag) : 0 ..< 0
-                    routes.append(route)
-                    for index in dispatch.consumers[route] where !stopped[index] {
-                        handles[index]._withUnsafeGuaranteedRef { $0.prefetch(record) }
+                    routes[offset] = route
+                    for consumer in route {
+                        let index = consumers[consumer]
+                        if !stopped[index] { handles[index]._withUnsafeGuaranteedRef { $0.prefetch(record) } }
                     }
                 }
                 for (offset, record) in group.enumerated() {
                     let position = record.position
-                    for index in dispatch.consumers[routes[offset]] where position > positions[index] && !stopped[index] {
+                    for consumer in routes[offset] {
+                        let index = consumers[consumer]
+                        guard position > positions[index] && !stopped[index] else { continue }
                         do {
                             try handles[index]._withUnsafeGuaranteedRef { try $0.fold(record) }
                         } catch {
