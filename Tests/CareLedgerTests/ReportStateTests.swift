@@ -232,6 +232,44 @@ struct ReportStateTests {
         #expect(throws: StateDecodingError.self) { try decode(try state(timed: false, rowBits: 1)) }
     }
 
+    @Test("word columns, allocated or mapped, start zeroed, copy on write, and code as flat arrays", arguments: [1_000, WordColumn.mappingThreshold / 8 + 3])
+    func wordColumns(count: Int) throws {
+        var column = WordColumn(zeros: count)
+        #expect(column.count == count)
+        #expect(column.withUnsafeBufferPointer { $0.allSatisfy { $0 == 0 } })
+        for index in stride(from: 0, to: count, by: 7) { column[index] = UInt64(index) &* 0x9E37_79B9_7F4A_7C15 }
+        let copy = column
+        column[0] = 42
+        column[count - 1] = 7
+        #expect(copy[0] == 0, "a copy keeps its words when the original is written")
+        #expect(copy[count - 1] == ((count - 1) % 7 == 0 ? UInt64(count - 1) &* 0x9E37_79B9_7F4A_7C15 : 0))
+        #expect(column[0] == 42 && column[count - 1] == 7)
+        #expect(copy != column)
+        var same = copy
+        #expect(same == copy && same.hashValue == copy.hashValue)
+        same[3] = copy[3]
+        #expect(same == copy)
+
+        var flat = ByteWriter()
+        flat.writeFlat(column.withUnsafeBufferPointer { Array($0) })
+        var writer = ByteWriter()
+        column.encode(to: &writer)
+        #expect(writer.bytes == flat.bytes)
+        let decoded = try writer.bytes.withUnsafeBytes { raw in
+            var reader = ByteReader(raw)
+            return try WordColumn.decode(from: &reader)
+        }
+        #expect(decoded == column)
+        #expect(throws: StateDecodingError.self) {
+            var odd = ByteWriter()
+            odd.writeFlat([UInt8](repeating: 1, count: 12))
+            return try odd.bytes.withUnsafeBytes { raw in
+                var reader = ByteReader(raw)
+                return try WordColumn.decode(from: &reader)
+            }
+        }
+    }
+
     @Test func stageTimesGrowByChunksAndEncodeAsOneFlatBlock() throws {
         var times = StageTimes()
         let rows = StageTimes.rowsPerChunk * 2 + 5

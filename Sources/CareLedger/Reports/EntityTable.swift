@@ -50,7 +50,7 @@ struct EntityTable<Layout: EntityTableLayout>: Sendable, Hashable {
     /// The number of ids in the table.
     private(set) var count = 0
     /// ``wordsPerCell`` words per cell (see the layouts).
-    private var cells: [UInt64] = Array(repeating: 0, count: wordsPerCell * 16)
+    private var cells = WordColumn(zeros: wordsPerCell * 16)
 
     @inline(__always) private static var wordsPerCell: Int { Layout.numbered ? 3 : 2 }
     /// The bits of a compact cell's second word that hold its value.
@@ -213,7 +213,7 @@ struct EntityTable<Layout: EntityTableLayout>: Sendable, Hashable {
     /// bits are not the whole hash, so each id is hashed again, from its cell or the arena).
     private mutating func grow() {
         let capacity = cellCount * 2
-        var newCells = [UInt64](repeating: 0, count: Self.wordsPerCell * capacity)
+        var newCells = WordColumn(zeros: Self.wordsPerCell * capacity)
         let mask = capacity - 1
         for old in 0 ..< cellCount where cells[Self.wordsPerCell * old + 1] != 0 {
             let key = withBytes(atSlot: old) { Key($0) }
@@ -306,7 +306,7 @@ extension EntityTable {
     /// Writes the arena and the table as flat blocks (see ``FlatCoding``).
     func encode(to writer: inout ByteWriter) {
         writer.writeFlat(arena)
-        writer.writeFlat(cells)
+        cells.encode(to: &writer)
     }
 
     /// Reads what ``encode(to:)`` wrote, checking that the blocks fit together: a power-of-two
@@ -315,7 +315,7 @@ extension EntityTable {
     static func decode(from reader: inout ByteReader) throws -> EntityTable {
         var table = EntityTable()
         table.arena = try reader.readFlat()
-        table.cells = try reader.readFlat()
+        table.cells = try WordColumn.decode(from: &reader)
         let capacity = table.cellCount
         guard table.cells.count % wordsPerCell == 0, capacity >= 16, capacity & (capacity - 1) == 0 else {
             throw StateDecodingError(offset: reader.offset, reason: "inconsistent entity table")

@@ -1,0 +1,135 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Projections
+
+/// A fixed-size array of 64-bit words with value semantics, whose large buffers are mapped from
+/// the operating system directly: the memory of a report's entity table.
+///
+/// A buffer of at least ``mappingThreshold`` bytes is an anonymous memory mapping, not a `malloc`
+/// block: it starts zeroed without being written, and is given back to the system the moment
+/// the last copy is gone. Tables of tens of megabytes allocated through `malloc` below its own
+/// mapping threshold (which grows as large blocks are freed) stay in its per-thread arenas
+/// after they are freed, so a process that replays again and again would keep the tables of
+/// earlier replays resident.
+///
+/// Copies share the buffer until one of them is written (copy on write, like `Array`).
+struct WordColumn: Sendable, Hashable {
+    /// Buffers of this many bytes or more (1 MiB) are mapped.
+    static let mappingThreshold = 1 << 20
+
+    private var storage: Storage
+
+    /// `count` zero words.
+    init(zeros count: Int) {
+        storage = Storage(count: count, zeroed: true)
+    }
+
+    /// The words of `bytes` (host byte order), which must be a whole number of words.
+    init(copying bytes: UnsafeRawBufferPointer) {
+        precondition(bytes.count % 8 == 0, "not a whole number of words")
+        storage = Storage(count: bytes.count / 8, zeroed: false)
+        if let source = bytes.baseAddress, !bytes.isEmpty {
+            UnsafeMutableRawPointer(storage.base).copyMemory(from: source, byteCount: bytes.count)
+        }
+    }
+
+    /// The number of words.
+    var count: Int { storage.count }
+
+    /// The word at `index`; writing it first copies a buffer shared with another copy.
+    @inline(__always)
+    subscript(index: Int) -> UInt64 {
+        get {
+            precondition(UInt(bitPattern: index) < UInt(bitPattern: storage.count), "index out of range")
+            return storage.base[index]
+        }
+        set {
+            precondition(UInt(bitPattern: index) < UInt(bitPattern: storage.count), "index out of range")
+            if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+            storage.base[index] = newValue
+        }
+    }
+
+    /// Calls `body` with the words, read-only.
+    @inline(__always)
+    func withUnsafeBufferPointer<R>(_ body: (UnsafeBufferPointer<UInt64>) throws -> R) rethrows -> R {
+        try withExtendedLifetime(storage) { try body(UnsafeBufferPointer(start: storage.base, count: storage.count)) }
+    }
+
+    /// Appends the words as ``FlatCoding``'s flat block: their byte count, then their bytes.
+    func encode(to writer: inout ByteWriter) {
+        withUnsafeBufferPointer { words in
+            #if _endian(big)
+            writer.writeFlat(words.map { $0 })
+            #else
+            writer.write(UnsafeRawBufferPointer(words))
+            #endif
+        }
+    }
+
+    /// Reads a flat block written by ``encode(to:)`` (or by `writeFlat` of a `[UInt64]`).
+    ///
+    /// - Throws: `StateDecodingError` when the block is not a whole number of words.
+    static func decode(from reader: inout ByteReader) throws -> WordColumn {
+        #if _endian(big)
+        let words: [UInt64] = try reader.readFlat()
+        return words.withUnsafeBytes { WordColumn(copying: $0) }
+        #else
+        let raw = try reader.readBytes()
+        guard raw.count % 8 == 0 else {
+            throw StateDecodingError(offset: reader.offset, reason: "array of \(raw.count) bytes is not whole 8-byte elements")
+        }
+        return WordColumn(copying: raw)
+        #endif
+    }
+
+    static func == (lhs: WordColumn, rhs: WordColumn) -> Bool {
+        lhs.storage === rhs.storage || (lhs.count == rhs.count
+            && lhs.withUnsafeBufferPointer { a in rhs.withUnsafeBufferPointer { b in memcmp(a.baseAddress!, b.baseAddress!, a.count * 8) == 0 } })
+    }
+
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(count)
+        withUnsafeBufferPointer { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+    }
+
+    /// The buffer: mapped from the system at ``mappingThreshold`` bytes or more, else allocated.
+    private final class Storage: @unchecked Sendable {
+        let base: UnsafeMutablePointer<UInt64>
+        let count: Int
+        private let mappedBytes: Int
+
+        init(count: Int, zeroed: Bool) {
+            self.count = count
+            let bytes = Swift.max(count, 1) * 8
+            if bytes >= WordColumn.mappingThreshold,
+               let mapped = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
+               mapped != MAP_FAILED {
+                // A fresh anonymous mapping reads as zeros.
+                base = mapped.bindMemory(to: UInt64.self, capacity: count)
+                mappedBytes = bytes
+            } else {
+                base = .allocate(capacity: Swift.max(count, 1))
+                if zeroed { base.initialize(repeating: 0, count: count) }
+                mappedBytes = 0
+            }
+        }
+
+        func copy() -> Storage {
+            let copy = Storage(count: count, zeroed: false)
+            copy.base.update(from: base, count: count)
+            return copy
+        }
+
+        deinit {
+            if mappedBytes > 0 {
+                munmap(UnsafeMutableRawPointer(base), mappedBytes)
+            } else {
+                base.deallocate()
+            }
+        }
+    }
+}
