@@ -75,11 +75,13 @@ struct AccessTests {
             let holding = DispatchSemaphore(value: 0)
             let group = DispatchGroup()
             for _ in 0 ..< 2 {
-                DispatchQueue.global().async(group: group) {
+                group.enter()
+                onOwnThread {
                     _ = try? ledger.read { _ in
                         holding.signal()
                         release.wait()
                     }
+                    group.leave()
                 }
             }
             holding.wait()

@@ -271,7 +271,7 @@ struct ReadTests {
             let appendsCommitted = DispatchSemaphore(value: 0)
             let scan = Task.detached {
                 try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<[UInt64], any Error>) in
-                    DispatchQueue.global().async {
+                    onOwnThread {
                         continuation.resume(with: Result {
                             var seen: [UInt64] = []
                             try ledger.forEachRecord { record in
@@ -288,7 +288,7 @@ struct ReadTests {
                 }
             }
             await withCheckedContinuation { continuation in
-                DispatchQueue.global().async {
+                onOwnThread {
                     firstRecordReached.wait()
                     continuation.resume()
                 }
