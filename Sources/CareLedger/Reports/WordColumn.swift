@@ -120,7 +120,7 @@ struct WordColumn: Sendable, Hashable {
 
         func copy() -> Storage {
             let copy = Storage(count: count, zeroed: false)
-            copy.base.update(from: base, count: count)
+            copy.base.initialize(from: base, count: count)
             return copy
         }
 
