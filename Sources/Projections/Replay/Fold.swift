@@ -26,11 +26,10 @@ enum Fold {
     ) throws -> UInt64 {
         let active = slots.filter { $0.failure == nil }
         guard !active.isEmpty else { return range.from &- 1 }
-        // The loop's per-slot data lives in local arrays, not in the slots: reading a class's
-        // stored `var` costs a dynamic exclusivity check, which per event per slot would
-        // dominate the fold.
-        // And in buffers, not arrays: an array captured by the closure below is retained and
-        // released around each element read, and a slice of one retains it too.
+        // The loop's per-slot data lives in local buffers, neither in the slots nor in arrays:
+        // reading a class's stored `var` costs a dynamic exclusivity check, and an array
+        // captured by the closure below is retained and released around each element read (a
+        // slice of one retains it too); per event per slot, either would dominate the fold.
         let dispatch = TypeDispatch(active.map(\.tags))
         let consumers = UnsafeMutableBufferPointer<Int>.allocate(capacity: dispatch.consumers.count)
         _ = consumers.initialize(from: dispatch.consumers)
