@@ -293,8 +293,9 @@ static inline uint64_t sum_words(const unsigned char *p, size_t n) {
 
 /* The ledger's ScanPageReleaser and ScanResidency, in C (see Sources/Ledger/Ledger/Ledger+Read.swift
  * and Sources/Ledger/Storage/ScanResidency.swift): the scan reports the 2 MiB blocks of the map
- * it enters, eight at a time; beyond a budget of 64 MiB of blocks the least recently used are
- * unmapped with MADV_DONTNEED. */
+ * it enters, eight at a time; beyond a budget of 64 MiB of blocks (the ledger's default until
+ * it went to 32 MiB; kept here so that the README's figures for this scan stay comparable)
+ * the least recently used are unmapped with MADV_DONTNEED. */
 enum { block_shift = 21, release_budget_blocks = 32, release_batch = 8 };
 
 struct page_releaser {
