@@ -45,7 +45,7 @@ extension LMDBEnvironment {
             unlink(partial)
             throw StorageError(.init(rawValue: code), operation: "rename \(partial) to data.mdb")
         }
-        try Self.flushDirectory(destination)
+        try StoreDirectory.flush(destination)
         return size
     }
 
@@ -70,30 +70,9 @@ extension LMDBEnvironment {
     /// Creates `destination` when missing; refuses one that is not a directory or holds
     /// anything but a partial copy left by an interrupted copy.
     private static func prepareCopyDestination(_ destination: String) throws(StorageError) {
-        var info = stat()
-        if stat(destination, &info) != 0 {
-            guard errno == ENOENT else { throw StorageError(.init(rawValue: errno), operation: "stat \(destination)") }
-            guard mkdir(destination, 0o700) == 0 || errno == EEXIST else {
-                throw StorageError(.init(rawValue: errno), operation: "create directory \(destination)")
-            }
-            return
+        guard try !StoreDirectory.createIfMissing(destination, operation: "copy store to \(destination)") else { return }
+        if let name = try StoreDirectory.firstEntry(in: destination, except: [partialCopyName]) {
+            throw StorageError(.fileExists, operation: "copy store into \(destination), which must be empty or missing but holds \(name),")
         }
-        guard info.st_mode & S_IFMT == S_IFDIR else { throw StorageError(.notADirectory, operation: "copy store to \(destination)") }
-        guard let stream = opendir(destination) else { throw StorageError(.init(rawValue: errno), operation: "read directory \(destination)") }
-        defer { closedir(stream) }
-        while let entry = readdir(stream) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-            if name != "." && name != ".." && name != partialCopyName {
-                throw StorageError(.fileExists, operation: "copy store into \(destination), which must be empty or missing but holds \(name),")
-            }
-        }
-    }
-
-    /// Flushes the directory entry of a renamed file to disk.
-    private static func flushDirectory(_ directory: String) throws(StorageError) {
-        let descriptor = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw StorageError(.init(rawValue: errno), operation: "open directory \(directory)") }
-        defer { close(descriptor) }
-        guard fsync(descriptor) == 0 else { throw StorageError(.init(rawValue: errno), operation: "flush directory \(directory)") }
     }
 }

@@ -53,17 +53,7 @@ final class LMDBEnvironment: @unchecked Sendable {
     /// - Throws: ``StorageError`` naming the directory when it cannot be created or is not a
     ///   store (`.invalid`, `.notADirectory`, `.permissionDenied`, …).
     init(directory: String, options: StorageOptions) throws(StorageError) {
-        var info = stat()
-        if stat(directory, &info) != 0 {
-            guard errno == ENOENT else {
-                throw StorageError(.init(rawValue: errno), operation: "stat \(directory)")
-            }
-            if mkdir(directory, 0o700) != 0 && errno != EEXIST {
-                throw StorageError(.init(rawValue: errno), operation: "create directory \(directory)")
-            }
-        } else if info.st_mode & S_IFMT != S_IFDIR {
-            throw StorageError(.notADirectory, operation: "open store \(directory)")
-        } else {
+        if try !StoreDirectory.createIfMissing(directory, operation: "open store \(directory)") {
             try Self.refuseForeignDirectory(directory)
         }
 
@@ -98,15 +88,8 @@ final class LMDBEnvironment: @unchecked Sendable {
     private static func refuseForeignDirectory(_ directory: String) throws(StorageError) {
         var data = stat()
         if stat(directory + "/data.mdb", &data) == 0 { return }
-        guard let stream = opendir(directory) else {
-            throw StorageError(.init(rawValue: errno), operation: "read directory \(directory)")
-        }
-        defer { closedir(stream) }
-        while let entry = readdir(stream) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-            if name != "." && name != ".." && name != "lock.mdb" {
-                throw StorageError(.invalid, operation: "open store \(directory): the directory holds other files and no data.mdb; not a store")
-            }
+        if try StoreDirectory.firstEntry(in: directory, except: ["lock.mdb"]) != nil {
+            throw StorageError(.invalid, operation: "open store \(directory): the directory holds other files and no data.mdb; not a store")
         }
     }
 
