@@ -42,25 +42,16 @@ struct CopyCommand: AsyncParsableCommand {
         let copied = try Ledger(path: copy.directory)
         defer { copied.close() }
         let report = try copied.verify()
-        switch format {
-        case .json:
-            let object: JSONObject = [
-                "directory": .string(copy.directory), "bytes": .integer(Int64(copy.bytes)), "compacted": .bool(copy.isCompacted),
-                "seconds": JSONNumber(seconds).map(JSONValue.number) ?? .null, "head": .integer(Int64(report.head)), "headHash": .string(report.headHash.description),
-                "intact": .bool(report.isIntact),
-            ]
-            StandardStreams.out(JSONValue.object(object).serialized() + "\n")
-        case .table, .csv:
-            var table = TextTable(["figure", "value"])
-            table.append(["directory", copy.directory])
-            table.append(["bytes", String(copy.bytes)])
-            table.append(["compacted", copy.isCompacted ? "yes" : "no"])
-            table.append(["seconds", Formatting.fixed(seconds, digits: 3)])
-            table.append(["head", String(report.head)])
-            table.append(["headHash", report.headHash.description])
-            table.append(["intact", report.isIntact ? "yes" : "no"])
-            StandardStreams.out(table.rendered())
-        }
+        let figures: [(name: String, value: JSONValue, text: String)] = [
+            ("directory", .string(copy.directory), copy.directory),
+            ("bytes", .integer(Int64(copy.bytes)), String(copy.bytes)),
+            ("compacted", .bool(copy.isCompacted), copy.isCompacted ? "yes" : "no"),
+            ("seconds", JSONNumber(seconds).map(JSONValue.number) ?? .null, Formatting.fixed(seconds, digits: 3)),
+            ("head", .integer(Int64(report.head)), String(report.head)),
+            ("headHash", .string(report.headHash.description), report.headHash.description),
+            ("intact", .bool(report.isIntact), report.isIntact ? "yes" : "no"),
+        ]
+        StandardStreams.out(ReportRendering.figures(figures, format: format))
         if let problem = report.problem {
             StandardStreams.error("careledger: the copy does not verify: first bad position \(problem.position): \(problem)\n")
             throw ExitCode(2)

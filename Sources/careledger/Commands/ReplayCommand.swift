@@ -32,7 +32,7 @@ struct ReplayCommand: AsyncParsableCommand {
         }
         await store.close()
         let seconds = result.duration.seconds
-        var figures: [(String, JSONValue, String)] = [
+        var figures: [(name: String, value: JSONValue, text: String)] = [
             ("events", .integer(Int64(result.events)), String(result.events)),
             ("seconds", JSONNumber(seconds).map(JSONValue.number) ?? .null, Formatting.fixed(seconds, digits: 3)),
             ("eventsPerSecond", .integer(Int64(result.eventsPerSecond)), Formatting.rate(result.eventsPerSecond)),
@@ -45,11 +45,7 @@ struct ReplayCommand: AsyncParsableCommand {
             let ratio = result.eventsPerSecond / rate
             figures.append(("ratioToScan", JSONNumber(ratio).map(JSONValue.number) ?? .null, Formatting.fixed(ratio * 100, digits: 0) + "%"))
         }
-        if format == .json {
-            StandardStreams.out(JSONValue.object(JSONObject(uniqueKeysWithValues: figures.map { ($0.0, $0.1) })).serialized() + "\n")
-        } else {
-            StandardStreams.out(ReportRendering.grid(["figure", "value"], figures.map { [$0.0, $0.2] }, format: .table))
-        }
+        StandardStreams.out(ReportRendering.figures(figures, format: format))
         for failure in result.failures { StandardStreams.error("careledger: \(failure)\n") }
     }
 

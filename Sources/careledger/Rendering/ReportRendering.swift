@@ -15,6 +15,15 @@ enum ReportRendering {
         return table.rendered()
     }
 
+    /// A command's named figures: a JSON object of their values (in order, with a newline), or
+    /// a two-column table of their texts for any other format.
+    static func figures(_ figures: [(name: String, value: JSONValue, text: String)], format: OutputFormat) -> String {
+        if format == .json {
+            return JSONValue.object(JSONObject(uniqueKeysWithValues: figures.map { ($0.name, $0.value) })).serialized() + "\n"
+        }
+        return grid(["figure", "value"], figures.map { [$0.name, $0.text] }, format: .table)
+    }
+
     /// The `as of …` line above a table.
     static func caption(_ point: AsOf) -> String {
         switch point {
