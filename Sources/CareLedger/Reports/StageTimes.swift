@@ -54,12 +54,17 @@ struct StageTimes: Sendable, Hashable {
     /// Reads `rows` rows written by ``encode(to:)``.
     ///
     /// - Throws: `StateDecodingError` when the block does not hold exactly `rows` rows.
+    /// Cost: a copy per chunk (what an as-of query restores from a snapshot).
     static func decode(from reader: inout ByteReader, rows: Int) throws -> StageTimes {
         let words: [Int64] = try reader.readFlat(count: rows * rowWords)
         var times = StageTimes()
-        for row in 0 ..< rows {
-            times.appendRow()
-            for word in 0 ..< rowWords { times[row, word] = words[row * rowWords + word] }
+        times.rows = rows
+        let chunkWords = rowsPerChunk * rowWords
+        for start in stride(from: 0, to: words.count, by: chunkWords) {
+            var chunk = [Int64](repeating: ChallengeProgress.noTime, count: chunkWords)
+            let end = min(start + chunkWords, words.count)
+            chunk.replaceSubrange(0 ..< end - start, with: words[start ..< end])
+            times.chunks.append(chunk)
         }
         return times
     }
