@@ -17,9 +17,11 @@ enum ReportStore {
     /// 1 M events (quick mode, the default), or 10 M with `CARELEDGER_BENCH_FULL=1`.
     static let events: Int = ProcessInfo.processInfo.environment["CARELEDGER_BENCH_FULL"] == "1" ? 10_000_000 : 1_000_000
     static let seed: UInt64 = 42
-    /// The ledger's store format the store is written in (2 since the stream index keeps an
-    /// entry per 32 versions); bump it, or when the generator changes, for a new store.
-    static let formatVersion = 2
+    /// The generation of the store: the ledger's store format (2 since the stream index keeps
+    /// an entry per 32 versions), bumped again when the ledger lays the pages of an append out
+    /// differently (3 since an append writes all its records before their index entries); bump
+    /// it, or when the generator changes, for a new store.
+    static let formatVersion = 3
     static let batchSize = 20_000
 
     static let directory: URL = RunResults.packageDirectory
