@@ -106,7 +106,7 @@ struct WordColumn: Sendable, Hashable {
             self.count = count
             let bytes = Swift.max(count, 1) * 8
             if bytes >= WordColumn.mappingThreshold,
-               let mapped = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
+               let mapped = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | Self.populate, -1, 0),
                mapped != MAP_FAILED {
                 // A fresh anonymous mapping reads as zeros.
                 base = mapped.bindMemory(to: UInt64.self, capacity: count)
@@ -117,6 +117,17 @@ struct WordColumn: Sendable, Hashable {
                 mappedBytes = 0
             }
         }
+
+        /// Linux's `MAP_POPULATE`: the mapping's pages are made present, zeroed and writable, in
+        /// one call. A buffer is filled soon after it is made (a table's cells rehashed into it,
+        /// or a copy), and page by page its first read would map the shared zero page, which
+        /// the write after it must then replace: a fault, and on a process whose threads run
+        /// on other processors, an interrupt to each of them to flush the old translation.
+        #if os(Linux)
+        static let populate = MAP_POPULATE
+        #else
+        static let populate: Int32 = 0
+        #endif
 
         func copy() -> Storage {
             let copy = Storage(count: count, zeroed: false)
