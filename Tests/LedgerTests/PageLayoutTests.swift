@@ -52,7 +52,7 @@ struct PageLayoutTests {
             let steps = zip(pages, pages.dropFirst())
             let adjacent = steps.filter { $1 == $0 + 1 }.count
             // Written record by record between their id index entries, about two steps in
-            // three were to the next page (215 of 333); written before them, nearly all are (328).
+            // three were to the next page (215 of 333); written after them, nearly all are (328).
             #expect(adjacent * 10 >= (pages.count - 1) * 9, "\(adjacent) of \(pages.count - 1) steps to the next page")
             #expect(try ledger.verify().isIntact)
         }

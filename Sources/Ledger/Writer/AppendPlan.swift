@@ -97,10 +97,12 @@ struct AppendPlan {
     /// this one stores them; otherwise each is encoded and hashed here, straight into its log
     /// entry.
     ///
-    /// All the append's records go into the log before any of their index entries: LMDB gives
-    /// each page a transaction dirties the lowest free page, so the log's new leaves then take
-    /// neighbouring pages instead of every tenth one among the id index's pages, and a later
-    /// scan in log order reads the file more nearly front to back.
+    /// The append's index entries are all written before its records, and the records one
+    /// after the other: LMDB gives each page a transaction dirties the lowest free page, so the
+    /// log's new leaves then take neighbouring pages instead of every tenth one among the id
+    /// index's pages, and a later scan in log order reads the file more nearly front to back.
+    /// The index entries need only the ids and the assigned positions, so the hasher works on
+    /// the records meanwhile.
     ///
     /// - Throws: ``OptimisticConflict`` when an optimistic plan meets a stored id; storage errors.
     func write(
@@ -112,6 +114,23 @@ struct AppendPlan {
         ahead?.begin(ChainHasher.Job(
             append: append, assignments: assignments, recordedAt: recordedAt, previousHash: chain.hash, chained: layout.chainsStreams))
         defer { ahead?.end() }
+        var results: [AppendResult] = []
+        results.reserveCapacity(append.writes.count)
+        for (write, assigned) in zip(append.writes, assignments.writes) {
+            for k in assigned.records {
+                let record = assignments.records[k]
+                try write.events[record.event].id.withUTF8Bytes { id in
+                    try index(record, id: id, of: write, in: transaction, through: cursors, layout: layout)
+                }
+            }
+            if let last = assigned.records.last {
+                var head = StoreLayout.headValue(version: assigned.version, position: assignments.records[last].position)
+                try withUnsafeBytes(of: &head) { value in
+                    try write.streamBytes.withUnsafeBytes { try cursors.heads.put($0, value) }
+                }
+            }
+            results.append(AppendResult(stream: write.stream, positions: assigned.positions, streamVersion: assigned.version))
+        }
         for (write, assigned) in zip(append.writes, assignments.writes) {
             for k in assigned.records {
                 let record = assignments.records[k]
@@ -133,30 +152,6 @@ struct AppendPlan {
                 }
                 chain.head = record.position
             }
-        }
-        var results: [AppendResult] = []
-        results.reserveCapacity(append.writes.count)
-        for (write, assigned) in zip(append.writes, assignments.writes) {
-            for k in assigned.records {
-                let record = assignments.records[k]
-                if let ahead {
-                    let encoded = ahead.record(k)
-                    let idCount = Int(UInt16(littleEndian: encoded.loadUnaligned(fromByteOffset: RecordLayout.idLength, as: UInt16.self)))
-                    try index(record, id: UnsafeRawBufferPointer(rebasing: encoded[RecordLayout.headerSize ..< RecordLayout.headerSize + idCount]),
-                              of: write, in: transaction, through: cursors, layout: layout)
-                } else {
-                    try write.events[record.event].id.withUTF8Bytes { id in
-                        try index(record, id: id, of: write, in: transaction, through: cursors, layout: layout)
-                    }
-                }
-            }
-            if let last = assigned.records.last {
-                var head = StoreLayout.headValue(version: assigned.version, position: assignments.records[last].position)
-                try withUnsafeBytes(of: &head) { value in
-                    try write.streamBytes.withUnsafeBytes { try cursors.heads.put($0, value) }
-                }
-            }
-            results.append(AppendResult(stream: write.stream, positions: assigned.positions, streamVersion: assigned.version))
         }
         return results
     }
