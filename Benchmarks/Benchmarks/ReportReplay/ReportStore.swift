@@ -19,8 +19,8 @@ enum ReportStore {
     static let seed: UInt64 = 42
     /// The generation of the store: the ledger's store format (2 since the stream index keeps
     /// an entry per 32 versions), bumped again when the ledger lays the pages of an append out
-    /// differently (3 since an append writes all its records before their index entries); bump
-    /// it, or when the generator changes, for a new store.
+    /// differently (3 since an append writes its records one after the other, after their index
+    /// entries, not between them); bump it, or when the generator changes, for a new store.
     static let formatVersion = 3
     static let batchSize = 20_000
 
