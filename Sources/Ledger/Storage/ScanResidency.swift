@@ -116,17 +116,18 @@ final class ScanResidency: Sendable {
     /// Unmapping pages of a process whose threads run on other processors interrupts each of
     /// those processors to flush its TLB; the kernel (since Linux 6.16) does that once per
     /// `process_madvise` call, for all its ranges, instead of once per `madvise`. On a
-    /// virtual machine, where each such interrupt exits to the hypervisor, a two-thread replay
-    /// spent about 15% of its time in them with a call per range.
+    /// virtual machine, where each such interrupt exits to the hypervisor, they were about 14%
+    /// of a two-thread replay's samples with a call per range.
     private static func release(_ ranges: UnsafeBufferPointer<iovec>, bytes: Int) {
         guard !ranges.isEmpty else { return }
         if let pidfd = ownPidfd, batchedReleases.load(ordering: .relaxed) {
             let advised = clmdb_process_madvise(pidfd, ranges.baseAddress, ranges.count, Int32(MADV_DONTNEED))
+            let error = errno
             if advised == bytes { return }
             // Refused for good (no such call, or a kernel before 6.13, which takes no
             // MADV_DONTNEED from it): range by range from now on. Stopped part way: range by
             // range this time (advising a range twice changes nothing).
-            if advised < 0, [ENOSYS, EINVAL, EPERM, EBADF].contains(errno) {
+            if advised < 0, error == ENOSYS || error == EINVAL || error == EPERM || error == EBADF {
                 batchedReleases.store(false, ordering: .relaxed)
             }
         }
