@@ -102,8 +102,10 @@ struct SplitMix64 {
 /// Events are handed out in batches of ``StreamAppend``s, one per participant in the batch,
 /// in the order each participant first appears in it: one atomic multi-stream append.
 struct History {
-    /// Bumped whenever anything above changes, so cached stores of the old shape are not reused.
-    static let formatVersion = 2
+    /// Bumped whenever anything above changes, or the ledger lays an append's pages out
+    /// differently (3: an append's records one after the other, after their index entries), so
+    /// cached stores of the old shape are not reused.
+    static let formatVersion = 3
     static let streams = 100_000
     static let regions = 356
     static let actors = 400
