@@ -23,6 +23,7 @@ import RawLMDB
 /// | `Reports: all 3, 2 threads, mapping unbounded (context)` | the same with the ledger's `scanResidentBudget` out of reach: what bounding the mapped store costs |
 /// | `Reports: raw LMDB cursor touching every byte (C), compacted copy` / `Reports: all 3, 2 threads, compacted copy` | the scan and the replay on the store's compacted copy (`Ledger.copy(to:compacting:)`), whose log lies in the file in order; the replay's ratio is to this scan |
 /// | `Reports: <report> alone` | `replayAll()` of one report, 1 thread |
+/// | `Reports: <report> as of a random position, with snapshots` | one as-of query of one report on a copy of the store holding the reports' snapshots (see `registerAsOf`); latency, no baseline |
 /// | `Summary: reports beside raw LMDB` | prints each replay's median rate as a ratio of the scan's, and writes it to `Benchmarks/.results/report-replay-summary.md`; measures the guarded figures ``replayPerMille`` and ``allocationsPerMillionEvents`` |
 ///
 /// The store: ``ReportStore`` (1 M CareWare events, 10 M in full mode), made once. Each
@@ -42,6 +43,9 @@ let benchmarks: @Sendable () -> Void = {
         ])
     for scan in ReportScan.all { registerScan(scan) }
     for replay in ReportReplay.all { registerReplay(replay) }
+    registerAsOf(.kpi, name: "kpi")
+    registerAsOf(.funnel, name: "funnel")
+    registerAsOf(.geography, name: "geography")
     registerSummary()
 }
 
