@@ -1,8 +1,6 @@
 import Benchmark
 import BenchmarkSupport
 import CareLedger
-import Foundation
-import Ledger
 
 /// `Reports: <report> as of a random position, with snapshots`: one as-of query of one
 /// built-in report per iteration, at a position drawn from a fixed sequence, on a copy of the
@@ -10,21 +8,15 @@ import Ledger
 /// `ProjectionEngine.Configuration.snapshotInterval` events, 100,000 by default). The query
 /// restores the nearest snapshot at or before the position and folds the events after it.
 ///
-/// The copy (``ReportStore/path`` + `-snapshots`, page for page) is made and caught up once and
+/// The copy (``ReportStore/snapshotsPath``, page for page) is made and caught up once and
 /// reused by later runs; a catch-up resumes from its checkpoints. No baseline: the latency is
 /// the figure (the target: under 10 ms at 10 M events).
 func registerAsOf(_ report: ReportReplay.Report, name: String) {
     final class Fixture: @unchecked Sendable {
         var store: CareStore?
-        /// A fixed sequence of positions (SplitMix64), the same in every run.
-        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
-        func nextPosition() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return 1 + (z ^ (z >> 31)) % UInt64(ReportStore.events)
-        }
+        /// A fixed sequence of positions, the same in every run (the generator's SplitMix64).
+        var random = SplitMix64(seed: 0x9E37_79B9_7F4A_7C15)
+        func nextPosition() -> UInt64 { 1 + random.next() % UInt64(ReportStore.events) }
     }
     let fixture = Fixture()
     Benchmark(
@@ -43,14 +35,8 @@ func registerAsOf(_ report: ReportReplay.Report, name: String) {
         }
         benchmark.stopMeasurement()
     } setup: {
-        try await ReportStore.ensure()
-        let path = ReportStore.path + "-snapshots"
-        if !FileManager.default.fileExists(atPath: path + "/data.mdb") {
-            let ledger = try Ledger(path: ReportStore.path, configuration: ReportStore.configuration().ledger)
-            defer { ledger.close() }
-            _ = try ledger.copy(to: path, compacting: false)
-        }
-        let store = try await CareStore(path: path, configuration: ReportStore.configuration())
+        try await ReportStore.ensureCopy(at: ReportStore.snapshotsPath, compacting: false)
+        let store = try await CareStore(path: ReportStore.snapshotsPath, configuration: ReportStore.configuration())
         try await store.engine.catchUp()
         fixture.store = store
     } teardown: {

@@ -30,6 +30,9 @@ enum ReportStore {
     static var path: String { directory.path }
     /// The same store copied by `Ledger.copy(to:compacting: true)`: its log laid out in order.
     static var compactedPath: String { directory.path + "-compacted" }
+    /// The same store copied page for page, then caught up by its engine, so that it holds the
+    /// reports' snapshots (the as-of benchmarks' store).
+    static var snapshotsPath: String { directory.path + "-snapshots" }
     private static var marker: URL { directory.appendingPathComponent("history.json") }
 
     /// A map large enough that generation never grows it.
@@ -43,16 +46,21 @@ enum ReportStore {
         return configuration
     }
 
-    /// Makes the compacted copy of the store (``compactedPath``) unless it exists: a copy is
-    /// renamed into place only when complete.
+    /// Makes the compacted copy of the store (``compactedPath``) unless it exists.
     static func ensureCompacted() async throws {
+        try await ensureCopy(at: compactedPath, compacting: true)
+    }
+
+    /// Copies the store to `destination` (by `Ledger.copy(to:compacting:)`) unless a copy is
+    /// there: a copy is renamed into place only when complete.
+    static func ensureCopy(at destination: String, compacting: Bool) async throws {
         try await ensure()
-        guard !FileManager.default.fileExists(atPath: compactedPath + "/data.mdb") else { return }
-        report("Copying the report store, compacted, to \(compactedPath) …")
+        guard !FileManager.default.fileExists(atPath: destination + "/data.mdb") else { return }
+        report("Copying the report store\(compacting ? ", compacted," : ""), to \(destination) …")
         let start = ContinuousClock.now
         let ledger = try Ledger(path: path, configuration: configuration().ledger)
         defer { ledger.close() }
-        let copy = try ledger.copy(to: compactedPath, compacting: true)
+        let copy = try ledger.copy(to: destination, compacting: compacting)
         report("Copied \(copy.bytes) bytes in \(String(format: "%.1f", start.duration(to: .now).seconds)) s")
     }
 
