@@ -107,6 +107,17 @@ struct ReportStateTests {
         var broken = cells
         broken[long] = UInt64(arena.count - 2)
         #expect(throws: StateDecodingError.self) { try decode(encoded(arena, broken)) }
+        // A long id's stored length damaged: its cell's length still fits the arena, so the
+        // table decodes; a look-up of the id no longer matches it, and growing the table (which
+        // hashes every id again from its bytes) reads no further than the arena's end.
+        let offset = Int(cells[long])
+        let damagedID = String(decoding: arena[offset + 4 ..< offset + 4 + Int(cells[long + 1] >> 32 & 0xFF)], as: UTF8.self)
+        var damagedArena = arena
+        damagedArena.replaceSubrange(offset ..< offset + 4, with: [0xF0, 0xFF, 0xFF, 0x7F])
+        var damaged = try decode(encoded(damagedArena, cells))
+        #expect(damaged.index(of: damagedID) == nil)
+        for index in 0 ..< 100 { _ = "grown-after-damage-\(index)".utf8CString.withUnsafeBytes { damaged.intern(UnsafeRawBufferPointer(rebasing: $0.dropLast())) } }
+        #expect(damaged.count == interner.count + 100)
         // Two cells with one number.
         broken = cells
         broken[short + 1] = broken[short + 1] & ~0xFFFF_FFFF | (cells[long + 1] & 0xFFFF_FFFF)

@@ -87,6 +87,24 @@ struct ReportTests {
         }
     }
 
+    /// The median, found by selection, is the middle of the sorted values, or the mean of the
+    /// two middle ones: for every length up to 150, with many ties and with few, in random,
+    /// sorted and reversed order.
+    @Test func medianIsTheMiddleOfTheSortedValues() {
+        var random = SplitMix64(seed: 7)
+        for count in 0 ..< 150 {
+            for spread: UInt64 in [3, 1_000_000] {
+                let values = (0 ..< count).map { _ in Double(random.next() % spread) / 4 }
+                let sorted = values.sorted()
+                let expected: Double? = count == 0 ? nil
+                    : count % 2 == 1 ? sorted[count / 2] : (sorted[count / 2 - 1] + sorted[count / 2]) / 2
+                for order in [values, sorted, sorted.reversed()] {
+                    #expect(FunnelReport.median(order) == expected, "\(order)")
+                }
+            }
+        }
+    }
+
     /// The funnel of the hand-written history: skipped stages count as passed, conversion is
     /// reached ÷ reached before, medians are fractional days with the mean of the two middle
     /// values for an even count.

@@ -29,7 +29,7 @@ struct ChallengeProgress: Sendable, Hashable {
     private static let reportedBit: UInt64 = 1 << 8
     private static let rowShift: UInt64 = 16
 
-    /// Whether the table keeps ``reported(_:)`` and ``entered(_:_:)``.
+    /// Whether the table keeps the times of ``forEachReportedTimes(_:)``.
     private(set) var timed: Bool
     private(set) var ids = EntitySet()
     /// The times of each challenge (empty unless ``timed``).
@@ -45,8 +45,8 @@ struct ChallengeProgress: Sendable, Hashable {
     /// ``furthest(_:)`` and ``isDropped(_:)``). O(challenges); allocates nothing.
     func count(where predicate: (UInt64) throws -> Bool) rethrows -> Int { try ids.countValues(where: predicate) }
 
-    /// Calls `body` with each challenge's facts (see ``count(where:)``, ``reported(_:)``,
-    /// ``entered(_:_:)``), in no particular order. O(challenges); allocates nothing.
+    /// Calls `body` with each challenge's facts (see ``count(where:)``), in no particular
+    /// order. O(challenges); allocates nothing.
     func forEachChallenge(_ body: (UInt64) throws -> Void) rethrows { try ids.forEachValue(body) }
 
     /// Hints the look-up of challenge `id` (see ``EntityTable/prefetch(_:)``).
@@ -106,19 +106,14 @@ struct ChallengeProgress: Sendable, Hashable {
     @inline(__always)
     private static func row(_ facts: UInt64) -> Int { Int(truncatingIfNeeded: facts >> rowShift & 0xFFFF_FFFF) &- 1 }
 
-    /// When the challenge of `facts` entered `stage` (screening … implemented), or `nil`
-    /// (always `nil` unless ``timed``).
-    func entered(_ facts: UInt64, _ stage: Stage) -> Int64? {
-        guard timed else { return nil }
-        let time = times[Self.row(facts), Int(stage.code)]
-        return time == Self.noTime ? nil : time
-    }
-
-    /// When the challenge of `facts` was reported, or `nil`.
-    func reported(_ facts: UInt64) -> Int64? {
-        guard timed else { return nil }
-        let time = times[Self.row(facts), 0]
-        return time == Self.noTime ? nil : time
+    /// Calls `body` with each reported challenge's report time and row of times, whose word
+    /// `stage.code` is the entry into `stage` (screening … implemented) or ``noTime`` (timed
+    /// tables only). In challenge-number order, so the times are read sequentially, not in the
+    /// hash order of ``forEachChallenge(_:)``. O(challenges); allocates nothing.
+    func forEachReportedTimes(_ body: (_ reported: Int64, _ row: UnsafeBufferPointer<Int64>) throws -> Void) rethrows {
+        try times.forEachRow { row in
+            if row[0] != Self.noTime { try body(row[0], row) }
+        }
     }
 
     /// Writes the table as flat blocks.

@@ -93,11 +93,14 @@ struct EntityTable<Layout: EntityTableLayout>: Sendable, Hashable {
         return try arena.withUnsafeBytes { try body(Self.arenaEntry($0, at: Int(truncatingIfNeeded: cells[Self.wordsPerCell &* slot]))) }
     }
 
-    /// The id stored at `offset` of `arena` (after its length).
+    /// The id stored at `offset` of `arena` (after its length), cut at the arena's end: a
+    /// decoded table checks each offset against the arena (``decode(from:)``), not each
+    /// stored length, so this keeps a damaged length inside the arena.
     @inline(__always)
     private static func arenaEntry(_ arena: UnsafeRawBufferPointer, at offset: Int) -> UnsafeRawBufferPointer {
-        let length = Int(arena.loadUnaligned(fromByteOffset: offset, as: UInt32.self).littleEndian)
-        return UnsafeRawBufferPointer(rebasing: arena[offset &+ lengthBytes ..< offset &+ lengthBytes &+ length])
+        let stored = Int(arena.loadUnaligned(fromByteOffset: offset, as: UInt32.self).littleEndian)
+        let start = offset &+ lengthBytes
+        return UnsafeRawBufferPointer(rebasing: arena[start ..< start &+ min(stored, arena.count &- start)])
     }
 
     /// The slot of `bytes`, adding them (value 0) when they are new. Valid until the next
@@ -311,7 +314,11 @@ extension EntityTable {
 
     /// Reads what ``encode(to:)`` wrote, checking that the blocks fit together: a power-of-two
     /// table at most three quarters full, every used cell tagged as the layout tags it, numbers
-    /// 0 … count − 1 each once, every long id's bytes inside the arena. O(cells).
+    /// 0 … count − 1 each once, every long id's length and bytes inside the arena (by the
+    /// length its cell keeps). O(cells), in one pass over them in order: it reads nothing of
+    /// the arena, whose entries a check of each stored length would visit in hash order, a
+    /// cache miss per id (half of restoring a snapshot of millions of ids). What the arena
+    /// holds is still never read past its end (see ``arenaEntry(_:at:)``).
     static func decode(from reader: inout ByteReader) throws -> EntityTable {
         var table = EntityTable()
         table.arena = try reader.readFlat()
@@ -320,28 +327,38 @@ extension EntityTable {
         guard table.cells.count % wordsPerCell == 0, capacity >= 16, capacity & (capacity - 1) == 0 else {
             throw StateDecodingError(offset: reader.offset, reason: "inconsistent entity table")
         }
-        let count = (0 ..< capacity).count { table.cells[wordsPerCell * $0 + 1] != 0 }
-        var seen = [Bool](repeating: false, count: Layout.numbered ? count : 0)
-        var consistent = count * 4 <= capacity * 3
-        for cell in 0 ..< capacity where consistent && table.cells[wordsPerCell * cell + 1] != 0 {
-            let word = table.cells[wordsPerCell * cell + 1]
+        let arenaCount = UInt64(table.arena.count)
+        let consistent: Bool = table.cells.withUnsafeBufferPointer { cells in
+            var count = 0
+            var seen = [Bool]()
             if Layout.numbered {
-                let number = Int(truncatingIfNeeded: word & 0xFFFF_FFFF) - 1
-                guard number >= 0, number < count, !seen[number] else { consistent = false; break }
-                seen[number] = true
-            } else {
-                guard word >> 63 == 1 else { consistent = false; break }
+                count = (0 ..< capacity).count { cells[wordsPerCell &* $0 &+ 1] != 0 }
+                seen = [Bool](repeating: false, count: count)
             }
-            let length = length(ofWord: word)
-            if length > 8 {
-                let offset = table.cells[wordsPerCell * cell]
-                guard offset <= UInt64(table.arena.count), table.arena.count - Int(offset) >= lengthBytes else { consistent = false; break }
-                let stored = table.arena.withUnsafeBytes { Int($0.loadUnaligned(fromByteOffset: Int(offset), as: UInt32.self).littleEndian) }
-                consistent = min(stored, 255) == length && table.arena.count - Int(offset) - lengthBytes >= stored
+            var cell = 0
+            while cell < cells.count {
+                let word = cells[cell &+ 1]
+                if word != 0 {
+                    if Layout.numbered {
+                        let number = Int(truncatingIfNeeded: word & 0xFFFF_FFFF) &- 1
+                        guard number >= 0, number < seen.count, !seen[number] else { return false }
+                        seen[number] = true
+                    } else {
+                        guard word >> 63 == 1 else { return false }
+                        count &+= 1
+                    }
+                    let length = length(ofWord: word)
+                    if length > 8 {
+                        let offset = cells[cell]
+                        guard offset <= arenaCount, arenaCount &- offset >= UInt64(lengthBytes &+ length) else { return false }
+                    }
+                }
+                cell &+= wordsPerCell
             }
+            table.count = count
+            return count * 4 <= capacity * 3
         }
         guard consistent else { throw StateDecodingError(offset: reader.offset, reason: "inconsistent entity table") }
-        table.count = count
         return table
     }
 }

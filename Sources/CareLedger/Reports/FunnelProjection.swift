@@ -61,27 +61,33 @@ public struct FunnelProjection: Projection {
         State(challenges: try ChallengeProgress.decode(from: &reader))
     }
 
-    /// The report of `state`. O(challenges · log challenges), for the medians.
+    /// The report of `state`: one pass over the challenges' stage facts for the counts, one in
+    /// order over their times for the days, then a median per stage. O(challenges).
     public func report(_ state: State) -> FunnelReport {
         let challenges = state.challenges
+        // Challenges per furthest stage code (a code is 7 bits), and the dropped ones.
+        var furthest = [Int](repeating: 0, count: 128)
+        var dropped = 0
+        challenges.forEachChallenge { facts in
+            furthest[Int(ChallengeProgress.furthest(facts))] += 1
+            if ChallengeProgress.isDropped(facts) { dropped += 1 }
+        }
+        // The days from report to entry of each stage, indexed by the stage's code.
+        var days = [[Double]](repeating: [], count: Stage.progression.count)
+        challenges.forEachReportedTimes { reported, row in
+            for stage in 1 ..< days.count where row[stage] != ChallengeProgress.noTime {
+                days[stage].append(FunnelReport.days(from: reported, to: row[stage]))
+            }
+        }
         var stages: [FunnelStage] = []
         var previous: Int?
         for stage in Stage.progression {
-            let reached = challenges.count { ChallengeProgress.furthest($0) >= stage.code }
+            let reached = furthest[Int(stage.code)...].reduce(0, +)
             let conversion = previous.flatMap { $0 > 0 ? Double(reached) / Double($0) : nil }
-            var days: [Double] = []
-            if stage != .reported {
-                days.reserveCapacity(reached)
-                challenges.forEachChallenge { facts in
-                    guard let reported = challenges.reported(facts), let entered = challenges.entered(facts, stage) else { return }
-                    days.append(FunnelReport.days(from: reported, to: entered))
-                }
-            }
-            let median = FunnelReport.median(sorting: &days)
+            let median = FunnelReport.median(selecting: &days[Int(stage.code)])
             stages.append(FunnelStage(stage: stage, reached: reached, conversion: conversion, medianDays: median))
             previous = reached
         }
-        let dropped = challenges.count(where: ChallengeProgress.isDropped)
         return FunnelReport(stages: stages, dropped: dropped)
     }
 }

@@ -24,18 +24,46 @@ public struct FunnelReport: Sendable, Hashable {
     }
 
     /// The median of `values`: the middle value, or the mean of the two middle values for an
-    /// even count; `nil` for none. O(n log n).
+    /// even count; `nil` for none. O(n) on average (a selection, not a sort).
     public static func median(_ values: [Double]) -> Double? {
         var values = values
-        return median(sorting: &values)
+        return median(selecting: &values)
     }
 
-    /// The median of `values`, sorting them in place (no copy). O(n log n).
-    static func median(sorting values: inout [Double]) -> Double? {
+    /// The median of `values`, reordering them in place (no copy): Hoare's selection of the
+    /// upper middle value, then, for an even count, the largest of the values it left before
+    /// it. O(n) on average, where sorting was O(n log n) — the largest part of a funnel report
+    /// of 100,000s of challenges.
+    static func median(selecting values: inout [Double]) -> Double? {
         guard !values.isEmpty else { return nil }
-        values.sort()
         let middle = values.count / 2
-        return values.count % 2 == 1 ? values[middle] : (values[middle - 1] + values[middle]) / 2
+        values.withUnsafeMutableBufferPointer { select(middle, in: $0) }
+        let upper = values[middle]
+        guard values.count % 2 == 0 else { return upper }
+        return (values[..<middle].max()! + upper) / 2
+    }
+
+    /// Reorders `values` so that `values[k]` holds what a sort would put there, with no
+    /// greater value before it and no smaller one after it (Wirth's `Find`, after Hoare).
+    private static func select(_ k: Int, in values: UnsafeMutableBufferPointer<Double>) {
+        var low = 0
+        var high = values.count - 1
+        while low < high {
+            let pivot = values[k]
+            var i = low
+            var j = high
+            repeat {
+                while values[i] < pivot { i += 1 }
+                while pivot < values[j] { j -= 1 }
+                if i <= j {
+                    values.swapAt(i, j)
+                    i += 1
+                    j -= 1
+                }
+            } while i <= j
+            if j < k { low = i }
+            if k < i { high = j }
+        }
     }
 }
 

@@ -18,6 +18,9 @@ struct StageTimes: Sendable, Hashable {
     private(set) var rows = 0
     private var chunks: [[Int64]] = []
 
+    /// No rows.
+    init() {}
+
     /// Adds a row of unknown times (``ChallengeProgress/noTime``) for the next challenge number.
     @inline(__always)
     mutating func appendRow() {
@@ -32,6 +35,20 @@ struct StageTimes: Sendable, Hashable {
     subscript(row: Int, word: Int) -> Int64 {
         get { chunks[row >> Self.chunkShift][(row & (Self.rowsPerChunk - 1)) &* Self.rowWords &+ word] }
         set { chunks[row >> Self.chunkShift][(row & (Self.rowsPerChunk - 1)) &* Self.rowWords &+ word] = newValue }
+    }
+
+    /// Calls `body` with each row's ``rowWords`` words, in row order. O(rows).
+    func forEachRow(_ body: (UnsafeBufferPointer<Int64>) throws -> Void) rethrows {
+        var left = rows
+        for chunk in chunks where left > 0 {
+            let taken = min(left, Self.rowsPerChunk)
+            try chunk.withUnsafeBufferPointer { words in
+                for row in 0 ..< taken {
+                    try body(UnsafeBufferPointer(rebasing: words[row &* Self.rowWords ..< (row &+ 1) &* Self.rowWords]))
+                }
+            }
+            left -= taken
+        }
     }
 
     /// Writes the rows as one flat block (``FlatCoding``'s format): the same bytes as one array.
@@ -54,18 +71,33 @@ struct StageTimes: Sendable, Hashable {
     /// Reads `rows` rows written by ``encode(to:)``.
     ///
     /// - Throws: `StateDecodingError` when the block does not hold exactly `rows` rows.
-    /// Cost: a copy per chunk (what an as-of query restores from a snapshot).
+    /// Cost: one copy of the block, chunk by chunk (what an as-of query restores from a
+    /// snapshot).
     static func decode(from reader: inout ByteReader, rows: Int) throws -> StageTimes {
+        #if _endian(big)
         let words: [Int64] = try reader.readFlat(count: rows * rowWords)
-        var times = StageTimes()
-        times.rows = rows
-        let chunkWords = rowsPerChunk * rowWords
-        for start in stride(from: 0, to: words.count, by: chunkWords) {
-            var chunk = [Int64](repeating: ChallengeProgress.noTime, count: chunkWords)
-            let end = min(start + chunkWords, words.count)
-            chunk.replaceSubrange(0 ..< end - start, with: words[start ..< end])
-            times.chunks.append(chunk)
+        return words.withUnsafeBytes { StageTimes(rows: rows, copying: $0) }
+        #else
+        let raw = try reader.readBytes()
+        guard raw.count == rows * rowWords * MemoryLayout<Int64>.size else {
+            throw StateDecodingError(offset: reader.offset, reason: "times of \(raw.count) bytes where \(rows) rows were expected")
         }
-        return times
+        return StageTimes(rows: rows, copying: raw)
+        #endif
+    }
+
+    /// `rows` rows copied from `raw` (their words in host order), chunk by chunk.
+    private init(rows: Int, copying raw: UnsafeRawBufferPointer) {
+        self.rows = rows
+        let chunkBytes = Self.rowsPerChunk * Self.rowWords * MemoryLayout<Int64>.size
+        for start in stride(from: 0, to: raw.count, by: chunkBytes) {
+            let part = UnsafeRawBufferPointer(rebasing: raw[start ..< min(start + chunkBytes, raw.count)])
+            chunks.append([Int64](unsafeUninitializedCapacity: Self.rowsPerChunk * Self.rowWords) { chunk, count in
+                UnsafeMutableRawBufferPointer(chunk).copyMemory(from: part)
+                let copied = part.count / MemoryLayout<Int64>.size
+                (chunk.baseAddress! + copied).initialize(repeating: ChallengeProgress.noTime, count: chunk.count - copied)
+                count = chunk.count
+            })
+        }
     }
 }
