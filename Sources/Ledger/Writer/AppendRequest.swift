@@ -76,8 +76,11 @@ struct EncodedAppend: Sendable {
             try LedgerLimits.validate(stream: append.stream)
             let first = offsets.count - 1
             let streamCount = append.stream.utf8.count
-            for event in append.events {
-                end += try RecordEncoding.size(of: event, index: offsets.count - 1, streamCount: streamCount, limits: limits, format: format)
+            // By index, not `for event in`: the loop's element would be a copy, retaining and
+            // releasing the event's metadata and payload (a tenth of a large append's time).
+            for e in append.events.indices {
+                end += try RecordEncoding.size(
+                    of: append.events[e], index: offsets.count - 1, streamCount: streamCount, limits: limits, format: format)
                 offsets.append(end)
             }
             writes.append(Write(
@@ -108,8 +111,8 @@ struct EncodedAppend: Sendable {
     mutating func encodeRecords(into bytes: RecordBytes) {
         var tags = EventTypeTagRuns()
         for write in writes {
-            for (e, event) in write.events.enumerated() {
-                RecordEncoding.encode(event, stream: write.stream, typeTag: tags.tag(of: event.type), format: format,
+            for e in write.events.indices {
+                RecordEncoding.encode(write.events[e], stream: write.stream, typeTag: tags.tag(of: write.events[e].type), format: format,
                                       into: UnsafeMutableRawBufferPointer(rebasing: bytes.bytes[recordRange(e, of: write)]))
             }
         }
