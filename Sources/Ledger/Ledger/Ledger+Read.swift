@@ -108,6 +108,8 @@ extension Ledger {
                     var position = entry.map { bigEndianUInt64($0.key) } ?? 0
                     var done = false
                     var lastPage: UInt = 0
+                    // LMDB's pages are the system's (4 KiB here, 16 KiB on some arm64 systems).
+                    let pageSize = UInt(sysconf(Int32(_SC_PAGESIZE)))
                     while !done, let first = entry {
                         // Gather up to `group` records with consecutive positions through `end`.
                         var count = 0
@@ -117,7 +119,7 @@ extension Ledger {
                             if key > end { done = true; break }
                             guard key == position + UInt64(count) else { break }
                             clmdb_prefetch(this.value.baseAddress)
-                            Self.prefetchAhead(of: this.value, lastPage: &lastPage)
+                            Self.prefetchAhead(of: this.value, pageSize: pageSize, lastPage: &lastPage)
                             values[count] = this.value
                             count += 1
                             current = try cursor.next()
@@ -161,25 +163,22 @@ extension Ledger {
     /// memory), and, on its first record of a page, the header and the top of the page after
     /// it (where an append places the log's next leaf, see <doc:AppendingEvents>). Without
     /// these, the cursor's read of each node header is a cache miss (a fifth of a 2-thread
-    /// replay's samples). Never faults: a hint at a page that is not mapped is dropped.
+    /// replay's samples). `pageSize` is LMDB's page size, the system's. Never faults: a hint
+    /// at a page that is not mapped is dropped.
     @inline(__always)
-    static func prefetchAhead(of value: UnsafeRawBufferPointer, lastPage: inout UInt) {
+    static func prefetchAhead(of value: UnsafeRawBufferPointer, pageSize: UInt, lastPage: inout UInt) {
         guard let base = value.baseAddress else { return }
-        let page = UInt(bitPattern: base) & ~UInt(4095)
+        let page = UInt(bitPattern: base) & ~(pageSize &- 1)
         clmdb_prefetch(base - 64)
         clmdb_prefetch(base - 128)
         clmdb_prefetch(base - 192)
         clmdb_prefetch(base - 256)
         if page != lastPage {
             lastPage = page
-            let next = UnsafeRawPointer(bitPattern: page &+ 4096)!
+            let next = UnsafeRawPointer(bitPattern: page &+ pageSize)!
+            let top = next + Int(pageSize)
             clmdb_prefetch(next)
-            clmdb_prefetch(next + 4096 - 64)
-            clmdb_prefetch(next + 4096 - 128)
-            clmdb_prefetch(next + 4096 - 192)
-            clmdb_prefetch(next + 4096 - 256)
-            clmdb_prefetch(next + 4096 - 320)
-            clmdb_prefetch(next + 4096 - 384)
+            for line in 1 ... 6 { clmdb_prefetch(top - 64 * line) }
         }
     }
 
