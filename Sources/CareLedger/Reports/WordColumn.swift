@@ -145,8 +145,11 @@ struct WordColumn: Sendable, Hashable {
                 _ = madvise(base, length, MADV_HUGEPAGE)
                 // Present and writable now, as `MAP_POPULATE` makes them (see `populate`):
                 // `MADV_POPULATE_WRITE` (Linux 5.14) is the same after the fact. Older kernels
-                // refuse it, and the first write to each page maps it.
-                _ = madvise(base, length, Self.populateWrite)
+                // refuse it: a write to each base page then maps it, without the read that
+                // would first map the shared zero page.
+                if madvise(base, length, Self.populateWrite) != 0 {
+                    for offset in stride(from: 0, to: length, by: 4_096) { base.storeBytes(of: 0, toByteOffset: offset, as: UInt64.self) }
+                }
                 return (base, length)
             }
             #endif
