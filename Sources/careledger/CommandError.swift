@@ -54,7 +54,7 @@ enum FileSystem {
         let descriptor = mkstemps(&template, Int32(suffix.utf8.count))
         guard descriptor >= 0 else { throw CommandError.noFile(directory) }
         close(descriptor)
-        return String(cString: template)
+        return String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     static func isDirectory(_ path: String) -> Bool {

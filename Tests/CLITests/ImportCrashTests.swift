@@ -14,7 +14,6 @@ struct ImportCrashTests {
             for event in CareHistory(seed: 77, count: 6_000) { try writer.write(event.line) }
             try writer.close()
             let lines = try String(contentsOfFile: file, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
-            let store = root + "/store"
             let batch = 500
             // How long a whole import takes here: kills land uniformly over that span, so both
             // the checking pass and the committing pass are hit.

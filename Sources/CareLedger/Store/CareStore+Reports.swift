@@ -1,4 +1,4 @@
-public import Ledger
+import Ledger
 
 /// The reports of a store, read directly on it (see <doc:Reports>).
 extension CareStore {

@@ -1,4 +1,4 @@
-public import Ledger
+import Ledger
 
 /// Where projection state is persisted: one checkpoint per projection, and snapshots every
 /// N events, in two tables of the ledger's store.

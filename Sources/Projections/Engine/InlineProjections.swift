@@ -1,4 +1,4 @@
-public import Ledger
+import Ledger
 import Synchronization
 
 /// The inline projections of an engine, folded inside each append's transaction.

@@ -1,4 +1,4 @@
-public import Ledger
+import Ledger
 import Logging
 import Synchronization
 

@@ -1,4 +1,4 @@
-public import Ledger
+import Ledger
 
 /// One projection's state and progress inside a fold, behind a non-generic class so that a
 /// fold over many projections of different types dispatches each event with one virtual

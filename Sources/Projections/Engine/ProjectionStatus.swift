@@ -1,4 +1,4 @@
-public import Ledger
+import Ledger
 
 /// Why a projection stopped: the event it could not fold.
 public struct ProjectionFailure: Error, Sendable, Hashable, CustomStringConvertible {

@@ -1,4 +1,4 @@
-public import Ledger
+import Ledger
 import Dispatch
 import Synchronization
 
@@ -16,6 +16,8 @@ extension Fold {
     ///
     /// - Parameter snapshot: called (from the group's thread) after the record at every
     ///   multiple of a slot's snapshot interval when `snapshots` is true, with the group's slots.
+    /// - Returns: the last position read (`range.from - 1` when none).
+    @discardableResult
     static func run(
         _ slots: [ProjectionSlot], ledger: Ledger, range: FoldRange, threads: Int,
         snapshots: Bool = false, snapshot: @escaping @Sendable (UInt64, [ProjectionSlot]) -> Void = { _, _ in }

@@ -1,4 +1,4 @@
-public import Ledger
+import Ledger
 
 /// Maps a record's type tag to the indexes of the slots that consume it, in a small
 /// open-addressed table: one multiply, one mask and usually one comparison per record, and no
