@@ -124,11 +124,11 @@ struct WordColumn: Sendable, Hashable {
         ///
         /// On Linux, one of ``hugePage`` bytes or more is rounded up to whole huge pages at a
         /// huge page boundary, and asked to be backed by them (`MADV_HUGEPAGE`, which the
-        /// default `madvise` mode of transparent huge pages waits for). A fold looks ids up at
-        /// random all over a table of hundreds of megabytes: with 4 KiB pages nearly every
-        /// look-up also misses the processor's address translation cache and walks the page
-        /// tables; with 2 MiB pages the translations of the whole table fit in it. Where the
-        /// kernel declines, the mapping keeps base pages and works the same.
+        /// default `madvise` mode of transparent huge pages waits for): a table is then made
+        /// present a 2 MiB page at a time, which cut the time to restore a report's snapshot
+        /// at 10 M events by about 40%, and its translations take fewer entries of the processor's
+        /// cache of them (full replays measured the same as with base pages). Where the kernel
+        /// declines, the mapping keeps base pages and works the same.
         static func map(_ bytes: Int) -> (base: UnsafeMutableRawPointer, bytes: Int)? {
             #if os(Linux)
             if bytes >= hugePage {
