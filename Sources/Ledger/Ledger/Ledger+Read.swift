@@ -109,7 +109,7 @@ extension Ledger {
                     var done = false
                     var lastPage: UInt = 0
                     // LMDB's pages are the system's (4 KiB here, 16 KiB on some arm64 systems).
-                    let pageSize = UInt(sysconf(Int32(_SC_PAGESIZE)))
+                    let pageSize = ScanResidency.pageSize
                     while !done, let first = entry {
                         // Gather up to `group` records with consecutive positions through `end`.
                         var count = 0

@@ -45,7 +45,11 @@ final class ScanResidency: Sendable {
     /// The most blocks kept mapped.
     let budgetBlocks: Int
     private let state: Mutex<State>
-    private let pageMask = UInt(sysconf(Int32(_SC_PAGESIZE))) - 1
+    private let pageMask = ScanResidency.pageSize - 1
+
+    /// The system's page size: what `madvise` works in, and LMDB's page size (scans use it to
+    /// find a record's page, see `Ledger.prefetchAhead(of:pageSize:lastPage:)`).
+    static let pageSize = UInt(sysconf(Int32(_SC_PAGESIZE)))
 
     /// A residency of at most `budget` bytes (rounded down to blocks, at least one block).
     init(budget: Int) {

@@ -15,9 +15,10 @@ import Synchronization
 /// can be *moved*: every field of a record, including those the ledger assigns, is known once
 /// the append is planned (``RecordAssignments``). The appending task has encoded the records
 /// already (``EncodedAppend/encodeRecords(into:)``); this thread fills in each new record's
-/// assigned fields and its hash, in place, and the writer, at each record, waits until it is
-/// ready, copies it into the store and reads the id for the id index from it. Debug builds
-/// check each record against the writer's own encoding.
+/// assigned fields and its hash, in place, while the writer stores the append's index entries
+/// (from the events' ids and the assigned positions); then the writer, at each record, waits
+/// until it is ready and copies it into the store. Debug builds check each record against the
+/// writer's own encoding.
 ///
 /// One run at a time, begun and ended by the thread holding the write side: ``begin(_:)``
 /// hands a run over, ``record(_:)`` takes record `k`, ``end()`` stops the run (early, when
