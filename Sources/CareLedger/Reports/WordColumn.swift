@@ -148,7 +148,8 @@ struct WordColumn: Sendable, Hashable {
                 // refuse it: a write to each base page then maps it, without the read that
                 // would first map the shared zero page.
                 if madvise(base, length, Self.populateWrite) != 0 {
-                    for offset in stride(from: 0, to: length, by: 4_096) { base.storeBytes(of: 0, toByteOffset: offset, as: UInt64.self) }
+                    let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+                    for offset in stride(from: 0, to: length, by: page) { base.storeBytes(of: 0, toByteOffset: offset, as: UInt64.self) }
                 }
                 return (base, length)
             }
