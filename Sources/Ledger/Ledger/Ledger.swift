@@ -43,11 +43,11 @@ public final class Ledger: Sendable {
         /// and so every projection fold) keep mapped at once, all scans together. Beyond it,
         /// the parts of the map the scans used least recently are unmapped: they stay in the
         /// operating system's page cache and cost a page fault when read again. This bounds
-        /// the resident set of a replay, however long the log. Default 32 MiB; counted in
+        /// the resident set of a replay, however long the log. Default 16 MiB; counted in
         /// blocks of 2 MiB, at least one. A store whose log pages are scattered over its file
         /// (after many small commits) costs a scan many such faults; a compacted copy
         /// (``Ledger/copy(to:compacting:)``) lays the log out in order and costs it few.
-        public var scanResidentBudget: Int = 32 << 20
+        public var scanResidentBudget: Int = 16 << 20
         /// The sizes the ledger accepts.
         public var limits = LedgerLimits()
         /// The most tables (``Ledger/table(named:)``) this ledger can open.

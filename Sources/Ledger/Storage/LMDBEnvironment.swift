@@ -25,7 +25,7 @@ struct StorageOptions: Sendable {
     var durability: Durability
     var databases: Int = 16
     /// Bytes of the map long scans keep mapped at most, together (see ``ScanResidency``).
-    var scanResidentBudget: Int = 32 << 20
+    var scanResidentBudget: Int = 16 << 20
 }
 
 /// The LMDB environment of one store directory: the memory map, its size, and the
