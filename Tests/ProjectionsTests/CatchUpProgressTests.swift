@@ -61,7 +61,11 @@ struct CatchUpProgressTests {
     @Test("the progress stream follows the runner to the head of every append", .timeLimit(.minutes(1)))
     func streamFollowsTheRunner() async throws {
         try await withTemporaryStore { path in
-            let ledger = try Ledger(path: path)
+            // Deferred: the test is about the stream, and under a concurrent build each flushed
+            // commit can take seconds (it once ran past its limit, 105 s, while a build wrote).
+            var configuration = Ledger.Configuration()
+            configuration.durability = .deferred
+            let ledger = try Ledger(path: path, configuration: configuration)
             let engine = try await ProjectionEngine(ledger: ledger)
             let totals = try await engine.register(Totals())
             var iterator = engine.catchUpProgress().makeAsyncIterator()
