@@ -243,15 +243,15 @@ struct ReportStateTests {
         #expect(throws: StateDecodingError.self) { try decode(try state(timed: false, rowBits: 1)) }
     }
 
-    @Test("word columns, allocated or mapped, start zeroed, copy on write, and code as flat arrays", arguments: [1_000, WordColumn.mappingThreshold / 8 + 3, 2 << 20 / 8 * 3 + 5])
+    @Test("word columns, allocated or mapped, start zeroed, copy on write, and code as flat arrays", arguments: [1_000, WordColumn.mappingThreshold / 8 + 3, WordColumn.hugePage / 8 * 3 + 5])
     func wordColumns(count: Int) throws {
         var column = WordColumn(zeros: count)
         #expect(column.count == count)
         #expect(column.withUnsafeBufferPointer { $0.allSatisfy { $0 == 0 } })
         #if os(Linux)
-        if count * 8 >= 2 << 20 {
+        if count * 8 >= WordColumn.hugePage {
             // Mapped at a huge page boundary, so that the kernel can back it with huge pages.
-            #expect(column.withUnsafeBufferPointer { Int(bitPattern: $0.baseAddress) % (2 << 20) } == 0)
+            #expect(column.withUnsafeBufferPointer { Int(bitPattern: $0.baseAddress) % WordColumn.hugePage } == 0)
         }
         #endif
         for index in stride(from: 0, to: count, by: 7) { column[index] = UInt64(index) &* 0x9E37_79B9_7F4A_7C15 }

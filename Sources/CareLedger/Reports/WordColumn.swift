@@ -20,6 +20,10 @@ struct WordColumn: Sendable, Hashable {
     /// Buffers of this many bytes or more (1 MiB) are mapped.
     static let mappingThreshold = 1 << 20
 
+    /// The size of a huge page on Linux's x86-64 and arm64 (4 KiB base pages): 2 MiB. A
+    /// column of at least this many bytes is mapped at a huge page boundary (see `Storage.map`).
+    static let hugePage = 2 << 20
+
     private var storage: Storage
 
     /// `count` zero words.
@@ -116,14 +120,11 @@ struct WordColumn: Sendable, Hashable {
             }
         }
 
-        /// The size of a huge page on Linux's x86-64 and arm64 (4 KiB base pages): 2 MiB.
-        static let hugePage = 2 << 20
-
         /// A private anonymous mapping of at least `bytes`, present and writable (see
         /// ``populate``); or `nil`.
         ///
-        /// On Linux, one of ``hugePage`` bytes or more is rounded up to whole huge pages at a
-        /// huge page boundary, and asked to be backed by them (`MADV_HUGEPAGE`, which the
+        /// On Linux, one of ``WordColumn/hugePage`` bytes or more is rounded up to whole huge
+        /// pages at a huge page boundary, and asked to be backed by them (`MADV_HUGEPAGE`, which the
         /// default `madvise` mode of transparent huge pages waits for): a table is then made
         /// present a 2 MiB page at a time, which cut the time to restore a report's snapshot
         /// at 10 M events by about 40%, and its translations take fewer entries of the processor's
@@ -131,16 +132,17 @@ struct WordColumn: Sendable, Hashable {
         /// declines, the mapping keeps base pages and works the same.
         static func map(_ bytes: Int) -> (base: UnsafeMutableRawPointer, bytes: Int)? {
             #if os(Linux)
-            if bytes >= hugePage {
-                let length = (bytes + hugePage - 1) / hugePage * hugePage
-                guard let reserved = mmap(nil, length + hugePage, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
+            let huge = WordColumn.hugePage
+            if bytes >= huge {
+                let length = (bytes + huge - 1) / huge * huge
+                guard let reserved = mmap(nil, length + huge, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
                       reserved != MAP_FAILED
                 else { return nil }
                 // Keep the huge-page-aligned `length` bytes inside the reservation.
-                let start = (Int(bitPattern: reserved) + hugePage - 1) / hugePage * hugePage
+                let start = (Int(bitPattern: reserved) + huge - 1) / huge * huge
                 let head = start - Int(bitPattern: reserved)
                 if head > 0 { munmap(reserved, head) }
-                if hugePage - head > 0 { munmap(reserved + head + length, hugePage - head) }
+                if huge - head > 0 { munmap(reserved + head + length, huge - head) }
                 let base = reserved + head
                 _ = madvise(base, length, MADV_HUGEPAGE)
                 // Present and writable now, as `MAP_POPULATE` makes them (see `populate`):
